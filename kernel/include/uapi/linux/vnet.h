@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * vnet - a virtual Ethernet interface that either loops its own traffic
+ * back (loopback mode) or relays it to a slave interface through a drop
+ * policy (relay mode, Rubini's "insane"), while receiving its own IPv4/ARP
+ * traffic from that slave (Tsiliuric's "virt").
+ *
+ * This header is the single source of truth for the user-space ABI: the
+ * kernel module, the Node addon and the command-line tools all build from
+ * it.  Everything here is append-only.
+ *
+ * Two ways in:
+ *
+ * 1. SIOCDEVPRIVATE ioctls on any socket (socket(AF_INET, SOCK_DGRAM, 0)),
+ *    with ifr_name naming a vnet device and ifr_data pointing to the
+ *    argument (struct vnet_relay_info for SET/GET).  Mutating commands
+ *    need CAP_NET_ADMIN over the device's network namespace.
+ *
+ * 2. The generic netlink family VNET_GENL_NAME (see enum vnet_cmd).
+ *    Mutating commands need CAP_NET_ADMIN over the network namespace of
+ *    the requesting socket, which is where the device is looked up.
+ *    Every error carries an extended-ack message.
+ *
+ * Errors (ioctl return value / netlink error), the same on both paths:
+ *   -EINVAL     bad mode or argument; slave is not an Ethernet device;
+ *               name not NUL-terminated
+ *   -ENODEV     the named slave (or device) does not exist
+ *   -ELOOP      slave is the device itself or another vnet device
+ *   -EBUSY      slave already has an rx_handler (bridge, bond, macvlan,
+ *               another vnet)
+ *   -EPERM      the caller lacks CAP_NET_ADMIN for a mutating command
+ *   -EOPNOTSUPP unknown SIOCDEVPRIVATE command
+ *   -EFAULT     bad user pointer in ifr_data
+ */
+#ifndef _UAPI_LINUX_VNET_H
+#define _UAPI_LINUX_VNET_H
+
+#include <linux/types.h>
+#include <linux/sockios.h>
+
+/* Interface name size, equal to the kernel's IFNAMSIZ. */
+#define VNET_IFNAMSIZ		16
+
+/* ------------------------------------------------------------------ */
+/* SIOCDEVPRIVATE ioctls                                               */
+/* ------------------------------------------------------------------ */
+
+/* Reset the device's statistics; ifr_data is ignored.  CAP_NET_ADMIN. */
+#define VNET_IOCTL_RESET_STATS	(SIOCDEVPRIVATE + 0)
+/* Set the relay configuration from a struct vnet_relay_info.  CAP_NET_ADMIN. */
+#define VNET_IOCTL_SET_RELAY	(SIOCDEVPRIVATE + 1)
+/* Get the relay configuration into a struct vnet_relay_info.  Unprivileged. */
+#define VNET_IOCTL_GET_RELAY	(SIOCDEVPRIVATE + 2)
+
+/*
+ * Relay modes.  Every SET restarts the time phase and reseeds the
+ * device's pseudo-random generator (netlink: from VNET_ATTR_SEED when
+ * given; otherwise, and always for the ioctl, from a random seed).
+ *
+ * VNET_MODE_PASS     relay every packet; arg1 and arg2 are ignored (read
+ *                    back as 0).
+ * VNET_MODE_PERCENT  relay arg1 percent of packets (0..100) and drop the
+ *                    rest, at random: arg1 is the share PASSED (Rubini's
+ *                    meaning, the opposite of netem's "loss").  arg2 is
+ *                    ignored (read back as 0).
+ * VNET_MODE_TIME     relay for arg1 milliseconds, then drop for arg2
+ *                    milliseconds, repeating; both >= 1.  Measured on the
+ *                    monotonic clock from the SET, never in jiffies.
+ *
+ * Dropped packets are counted in tx_dropped and in the per-reason
+ * counters (VNET_STATS_TX_DROP_*), never in tx_packets.
+ */
+enum vnet_mode {
+	VNET_MODE_PASS = 0,
+	VNET_MODE_PERCENT = 1,
+	VNET_MODE_TIME = 2,
+
+	__VNET_MODE_MAX
+};
+#define VNET_MODE_MAX (__VNET_MODE_MAX - 1)
+
+/*
+ * Argument of VNET_IOCTL_SET_RELAY and VNET_IOCTL_GET_RELAY: Rubini's
+ * struct insane_userinfo with fixed-width types, exactly 28 bytes and no
+ * padding.
+ *
+ * name  the slave interface, NUL-terminated; "" on SET detaches the slave
+ *       (back to loopback mode), "" on GET means no slave.  The slave is
+ *       looked up in the device's network namespace.
+ * mode  enum vnet_mode.
+ * arg1  see enum vnet_mode.
+ * arg2  see enum vnet_mode.
+ */
+struct vnet_relay_info {
+	char	name[VNET_IFNAMSIZ];
+	__s32	mode;
+	__s32	arg1;
+	__s32	arg2;
+};
+
+/* ------------------------------------------------------------------ */
+/* Generic netlink                                                     */
+/* ------------------------------------------------------------------ */
+
+#define VNET_GENL_NAME		"vnet_nl"
+#define VNET_GENL_VERSION	1
+/* Multicast group announcing enum vnet_event messages (VNET_CMD_EVENT). */
+#define VNET_GENL_MCGRP_EVENTS	"events"
+
+/* Longest VNET_ATTR_MSG string ECHO accepts, not counting the final NUL. */
+#define VNET_ECHO_MSG_MAX	4096
+
+/*
+ * Commands.  A device is named by VNET_ATTR_IFINDEX or VNET_ATTR_IFNAME
+ * (the index wins when both are given), looked up in the requester's
+ * network namespace.
+ *
+ * VNET_CMD_ECHO         request: VNET_ATTR_MSG (required).  Reply: a
+ *                       VNET_CMD_ECHO message with the same sequence
+ *                       number carrying the same VNET_ATTR_MSG.
+ *                       Unprivileged.
+ * VNET_CMD_GET          doit: a device (required); reply: the device's
+ *                       state (see "Device state" below).  dumpit: every
+ *                       vnet device in the requester's namespace, one
+ *                       message each.  Unprivileged.
+ * VNET_CMD_SET          a device (required) and VNET_ATTR_MODE (required),
+ *                       VNET_ATTR_ARG1/ARG2 (absent = 0), VNET_ATTR_SEED
+ *                       (absent = random), and the slave as
+ *                       VNET_ATTR_SLAVE_IFINDEX or VNET_ATTR_SLAVE_NAME
+ *                       (0 or "" = detach; both absent = keep the current
+ *                       slave).  Validated as a whole and applied
+ *                       atomically: on error nothing changed.  Reply: the
+ *                       device's new state.  CAP_NET_ADMIN.
+ * VNET_CMD_RESET_STATS  a device (required); zeroes every counter the
+ *                       driver owns.  Reply: the device's state.
+ *                       CAP_NET_ADMIN.
+ * VNET_CMD_EVENT        never a request: sent to the VNET_GENL_MCGRP_EVENTS
+ *                       group in the device's network namespace with
+ *                       VNET_ATTR_EVENT and the device's state.
+ *
+ * Device state: VNET_ATTR_IFINDEX, VNET_ATTR_IFNAME, VNET_ATTR_MODE,
+ * VNET_ATTR_ARG1, VNET_ATTR_ARG2, VNET_ATTR_SEED, VNET_ATTR_SLAVE_IFINDEX
+ * and VNET_ATTR_SLAVE_NAME (only while a slave is attached),
+ * VNET_ATTR_STATS.
+ */
+enum vnet_cmd {
+	VNET_CMD_UNSPEC,
+	VNET_CMD_ECHO,
+	VNET_CMD_GET,
+	VNET_CMD_SET,
+	VNET_CMD_RESET_STATS,
+	VNET_CMD_EVENT,
+
+	__VNET_CMD_MAX
+};
+#define VNET_CMD_MAX (__VNET_CMD_MAX - 1)
+
+enum vnet_attr {
+	VNET_ATTR_UNSPEC,
+	VNET_ATTR_MSG,			/* string, NUL-terminated (ECHO) */
+	VNET_ATTR_IFINDEX,		/* u32 */
+	VNET_ATTR_IFNAME,		/* string, < VNET_IFNAMSIZ */
+	VNET_ATTR_MODE,			/* u32, enum vnet_mode */
+	VNET_ATTR_ARG1,			/* s32, see enum vnet_mode */
+	VNET_ATTR_ARG2,			/* s32, see enum vnet_mode */
+	VNET_ATTR_SEED,			/* u64, PRNG seed of the current SET */
+	VNET_ATTR_SLAVE_IFINDEX,	/* u32, 0 = none */
+	VNET_ATTR_SLAVE_NAME,		/* string, < VNET_IFNAMSIZ, "" = none */
+	VNET_ATTR_STATS,		/* nested, enum vnet_stats_attr */
+	VNET_ATTR_EVENT,		/* u32, enum vnet_event */
+	VNET_ATTR_PAD,
+
+	__VNET_ATTR_MAX
+};
+#define VNET_ATTR_MAX (__VNET_ATTR_MAX - 1)
+
+/*
+ * Counters, all u64, nested in VNET_ATTR_STATS and listed in the same
+ * order by "ethtool -S" (with the names in the comments).  They count
+ * since the device was created or its statistics were last reset.
+ * ndo_get_stats64 ("ip -s link", /proc/net/dev) reports the same values;
+ * the core adds its own drop counters on top (not reset).
+ */
+enum vnet_stats_attr {
+	VNET_STATS_UNSPEC,
+	VNET_STATS_PAD,
+	VNET_STATS_RX_PACKETS,		/* rx_packets */
+	VNET_STATS_RX_BYTES,		/* rx_bytes */
+	VNET_STATS_TX_PACKETS,		/* tx_packets */
+	VNET_STATS_TX_BYTES,		/* tx_bytes */
+	VNET_STATS_RX_DROPPED,		/* rx_dropped: loopback delivery failed */
+	VNET_STATS_TX_DROPPED,		/* tx_dropped: sum of the four below */
+	VNET_STATS_TX_DROP_PERCENT,	/* tx_drop_percent: percent mode */
+	VNET_STATS_TX_DROP_TIME,	/* tx_drop_time: time mode, drop window */
+	VNET_STATS_TX_DROP_NO_SLAVE,	/* tx_drop_no_slave: slave gone or no carrier */
+	VNET_STATS_TX_DROP_SLAVE,	/* tx_drop_slave: the slave refused it */
+	VNET_STATS_SLAVE_LOST,		/* slave_lost: slaves detached on unregister */
+
+	__VNET_STATS_MAX
+};
+#define VNET_STATS_MAX (__VNET_STATS_MAX - 1)
+
+/* Why a VNET_CMD_EVENT was sent. */
+enum vnet_event {
+	VNET_EVENT_UNSPEC,
+	VNET_EVENT_CONFIG,		/* relay configuration changed (SET) */
+	VNET_EVENT_SLAVE_LOST,		/* slave unregistered: back to loopback */
+	VNET_EVENT_STATS_RESET,		/* statistics reset */
+
+	__VNET_EVENT_MAX
+};
+#define VNET_EVENT_MAX (__VNET_EVENT_MAX - 1)
+
+/* ------------------------------------------------------------------ */
+/* rtnetlink: IFLA_INFO_DATA of "ip link add NAME [link DEV] type vnet" */
+/* ------------------------------------------------------------------ */
+
+#define VNET_LINK_KIND		"vnet"
+
+/*
+ * Optional on RTM_NEWLINK (the slave is IFLA_LINK); always reported by
+ * RTM_GETLINK.  Same meaning and validation as on VNET_CMD_SET.
+ */
+enum {
+	IFLA_VNET_UNSPEC,
+	IFLA_VNET_MODE,			/* u32, enum vnet_mode */
+	IFLA_VNET_ARG1,			/* s32 */
+	IFLA_VNET_ARG2,			/* s32 */
+	IFLA_VNET_SEED,			/* u64 */
+	IFLA_VNET_PAD,
+
+	__IFLA_VNET_MAX
+};
+#define IFLA_VNET_MAX (__IFLA_VNET_MAX - 1)
+
+#endif /* _UAPI_LINUX_VNET_H */
