@@ -24,7 +24,8 @@
  * Errors (ioctl return value / netlink error), the same on both paths:
  *   -EINVAL     bad mode or argument; slave is not an Ethernet device;
  *               name not NUL-terminated
- *   -ENODEV     the named slave (or device) does not exist
+ *   -ENODEV     the named slave (or device) does not exist, or the
+ *               netlink target is not a vnet device
  *   -ELOOP      slave is the device itself or another vnet device
  *   -EBUSY      slave already has an rx_handler (bridge, bond, macvlan,
  *               another vnet)
@@ -113,7 +114,8 @@ struct vnet_relay_info {
 /*
  * Commands.  A device is named by VNET_ATTR_IFINDEX or VNET_ATTR_IFNAME
  * (the index wins when both are given), looked up in the requester's
- * network namespace.
+ * network namespace; -ENODEV (with extack text saying which) when it
+ * does not exist or is not a vnet device.
  *
  * VNET_CMD_ECHO         request: VNET_ATTR_MSG (required).  Reply: a
  *                       VNET_CMD_ECHO message with the same sequence
