@@ -78,6 +78,7 @@ enum vnet_mode {
 
 	__VNET_MODE_MAX
 };
+
 #define VNET_MODE_MAX (__VNET_MODE_MAX - 1)
 
 /*
@@ -155,6 +156,7 @@ enum vnet_cmd {
 
 	__VNET_CMD_MAX
 };
+
 #define VNET_CMD_MAX (__VNET_CMD_MAX - 1)
 
 enum vnet_attr {
@@ -174,6 +176,7 @@ enum vnet_attr {
 
 	__VNET_ATTR_MAX
 };
+
 #define VNET_ATTR_MAX (__VNET_ATTR_MAX - 1)
 
 /*
@@ -200,6 +203,7 @@ enum vnet_stats_attr {
 
 	__VNET_STATS_MAX
 };
+
 #define VNET_STATS_MAX (__VNET_STATS_MAX - 1)
 
 /* Why a VNET_CMD_EVENT was sent. */
@@ -211,6 +215,7 @@ enum vnet_event {
 
 	__VNET_EVENT_MAX
 };
+
 #define VNET_EVENT_MAX (__VNET_EVENT_MAX - 1)
 
 /* ------------------------------------------------------------------ */
@@ -233,6 +238,7 @@ enum {
 
 	__IFLA_VNET_MAX
 };
+
 #define IFLA_VNET_MAX (__IFLA_VNET_MAX - 1)
 
 #endif /* _UAPI_LINUX_VNET_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnet rtnl_link_ops: "ip link add NAME [link DEV] type vnet" and
+ * "ip link del NAME", for any vnet device including those made at load.
+ * IFLA_LINK names the slave; IFLA_INFO_DATA may carry the relay policy
+ * (IFLA_VNET_*), which RTM_GETLINK always reports.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <net/rtnetlink.h>
+
+#include "vnet_priv.h"
+
+static const struct nla_policy vnet_link_policy[IFLA_VNET_MAX + 1] = {
+	[IFLA_VNET_MODE]	= NLA_POLICY_MAX(NLA_U32, VNET_MODE_MAX),
+	[IFLA_VNET_ARG1]	= { .type = NLA_S32 },
+	[IFLA_VNET_ARG2]	= { .type = NLA_S32 },
+	[IFLA_VNET_SEED]	= { .type = NLA_U64 },
+};
+
+static int vnet_link_validate(struct nlattr *tb[], struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+			NL_SET_ERR_MSG_MOD(extack, "MAC address must be 6 bytes");
+			return -EINVAL;
+		}
+		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+			NL_SET_ERR_MSG_MOD(extack, "invalid MAC address");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	return 0;
+}
+
+static int vnet_link_newlink(VNET_NEWLINK_ARGS)
+{
+	struct nlattr **linkinfo = VNET_NEWLINK_TB;
+	struct nlattr **data = VNET_NEWLINK_DATA;
+	struct vnet_priv *priv = netdev_priv(dev);
+	struct vnet_relay_req req = {};
+	int err;
+
+	if (linkinfo[IFLA_LINK]) {
+		if (!net_eq(VNET_NEWLINK_SRC_NET, dev_net(dev))) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "vnet and its slave must be in the same network namespace");
+			return -EINVAL;
+		}
+		req.slave_op = VNET_SLAVE_INDEX;
+		req.slave_ifindex = nla_get_u32(linkinfo[IFLA_LINK]);
+	}
+	if (data && data[IFLA_VNET_MODE])
+		req.mode = nla_get_u32(data[IFLA_VNET_MODE]);
+	if (data && data[IFLA_VNET_ARG1])
+		req.arg1 = nla_get_s32(data[IFLA_VNET_ARG1]);
+	if (data && data[IFLA_VNET_ARG2])
+		req.arg2 = nla_get_s32(data[IFLA_VNET_ARG2]);
+	if (data && data[IFLA_VNET_SEED]) {
+		req.seeded = true;
+		req.seed = nla_get_u64(data[IFLA_VNET_SEED]);
+	}
+
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+
+	/* A device with neither slave nor policy keeps its defaults. */
+	if (req.slave_op == VNET_SLAVE_KEEP && !req.mode && !req.seeded)
+		return 0;
+	err = vnet_relay_set(priv, &req, extack);
+	if (err)
+		goto err_unregister_netdevice;
+	return 0;
+
+err_unregister_netdevice:
+	unregister_netdevice(dev);
+	return err;
+}
+
+static size_t vnet_link_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u32)) +		/* IFLA_VNET_MODE */
+	       2 * nla_total_size(sizeof(s32)) +	/* IFLA_VNET_ARG1/2 */
+	       nla_total_size_64bit(sizeof(u64));	/* IFLA_VNET_SEED */
+}
+
+/* Called under RTNL. */
+static int vnet_link_fill_info(struct sk_buff *skb,
+			       const struct net_device *dev)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv);
+
+	if (nla_put_u32(skb, IFLA_VNET_MODE, cfg->mode) ||
+	    nla_put_s32(skb, IFLA_VNET_ARG1, cfg->arg1) ||
+	    nla_put_s32(skb, IFLA_VNET_ARG2, cfg->arg2) ||
+	    nla_put_u64_64bit(skb, IFLA_VNET_SEED, cfg->seed, IFLA_VNET_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+struct rtnl_link_ops vnet_link_ops __read_mostly = {
+	.kind		= VNET_LINK_KIND,
+	.priv_size	= sizeof(struct vnet_priv),
+	.setup		= vnet_setup,
+	.validate	= vnet_link_validate,
+	.newlink	= vnet_link_newlink,
+	.policy		= vnet_link_policy,
+	.maxtype	= IFLA_VNET_MAX,
+	.get_size	= vnet_link_get_size,
+	.fill_info	= vnet_link_fill_info,
+};

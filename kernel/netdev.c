@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnet net_device: setup, ops, and loopback mode.
+ *
+ * With no slave attached, whatever the device transmits is queued on a
+ * bounded per-device queue and delivered back to it as received frames
+ * from NAPI (softirq) context, as in the original vnet loopback driver.
+ * When the queue is full the device stops its TX queue, so the qdisc
+ * above holds the backlog (and applies its own limit) until NAPI drains
+ * the queue and wakes it.  With a slave attached, transmit goes through
+ * the relay policy instead (relay.c).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+
+#include "vnet_priv.h"
+
+static netdev_tx_t vnet_loop_xmit(struct vnet_priv *priv, struct sk_buff *skb)
+{
+	struct net_device *dev = priv->dev;
+	unsigned int len = skb->len;
+
+	skb_tx_timestamp(skb);
+	skb_orphan(skb);
+	skb_scrub_packet(skb, false);
+
+	skb_queue_tail(&priv->loopq, skb);
+	/*
+	 * With lockless TX several CPUs may get past the qdisc's stopped
+	 * check at once, so the queue may exceed the limit by at most one
+	 * frame per CPU: still bounded.  Stopping before napi_schedule()
+	 * guarantees a poll that sees the stopped queue and wakes it.
+	 */
+	if (skb_queue_len(&priv->loopq) >= VNET_LOOP_QLEN)
+		netif_stop_queue(dev);
+
+	vnet_stats_packet(priv, VNET_STAT(VNET_STATS_TX_PACKETS), len);
+	napi_schedule(&priv->napi);
+	return NETDEV_TX_OK;
+}
+
+static int vnet_loop_poll(struct napi_struct *napi, int budget)
+{
+	struct vnet_priv *priv = container_of(napi, struct vnet_priv, napi);
+	struct net_device *dev = priv->dev;
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget && (skb = skb_dequeue(&priv->loopq))) {
+		unsigned int len = skb->len;
+
+		done++;
+		if (unlikely(len < ETH_HLEN)) {
+			kfree_skb(skb);
+			vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+			continue;
+		}
+		skb->protocol = eth_type_trans(skb, dev);
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		vnet_stats_packet(priv, VNET_STAT(VNET_STATS_RX_PACKETS), len);
+		netif_receive_skb(skb);
+	}
+
+	if (netif_queue_stopped(dev) &&
+	    skb_queue_len(&priv->loopq) <= VNET_LOOP_WAKE)
+		netif_wake_queue(dev);
+
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+/* Called by the core under rcu_read_lock_bh(). */
+static netdev_tx_t vnet_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+	struct vnet_cfg *cfg = rcu_dereference_bh(priv->cfg);
+
+	if (cfg->slave)
+		return vnet_relay_xmit(priv, cfg, skb);
+	return vnet_loop_xmit(priv, skb);
+}
+
+static int vnet_open(struct net_device *dev)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+
+	napi_enable(&priv->napi);
+	netif_start_queue(dev);
+	vnet_dbg(dev, "up\n");
+	return 0;
+}
+
+static int vnet_stop(struct net_device *dev)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+	struct sk_buff *skb;
+
+	netif_stop_queue(dev);
+	napi_disable(&priv->napi);
+
+	/* Frames sent but never looped back count as receive drops. */
+	local_bh_disable();
+	while ((skb = skb_dequeue(&priv->loopq))) {
+		kfree_skb(skb);
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+	}
+	local_bh_enable();
+	vnet_dbg(dev, "down\n");
+	return 0;
+}
+
+/*
+ * While a slave is attached the device uses the slave's MAC (so the
+ * slave's peers reach it) and follows its changes: a user's change to
+ * anything else is refused.
+ */
+static int vnet_set_mac_address(struct net_device *dev, void *p)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv);
+	struct sockaddr *sa = p;
+
+	if (!is_valid_ether_addr(sa->sa_data))
+		return -EADDRNOTAVAIL;
+	/* relay.c sets mac_internal to adopt, follow or restore a MAC */
+	if (!priv->mac_internal) {
+		if (cfg->slave)
+			return -EBUSY;
+		ether_addr_copy(priv->own_addr, sa->sa_data);
+	}
+	eth_hw_addr_set(dev, sa->sa_data);
+	return 0;
+}
+
+static int vnet_get_iflink(const struct net_device *dev)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+	const struct vnet_cfg *cfg;
+	int iflink;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(priv->cfg);
+	iflink = cfg->slave ? READ_ONCE(cfg->slave->ifindex) : dev->ifindex;
+	rcu_read_unlock();
+	return iflink;
+}
+
+static int vnet_dev_init(struct net_device *dev)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+	struct vnet_cfg *cfg;
+	int err;
+
+	priv->dev = dev;
+	skb_queue_head_init(&priv->loopq);
+
+	err = vnet_stats_init(priv);
+	if (err)
+		return err;
+
+	cfg = vnet_cfg_alloc_default();
+	if (!cfg) {
+		err = -ENOMEM;
+		goto err_free_stats;
+	}
+	RCU_INIT_POINTER(priv->cfg, cfg);
+
+	ether_addr_copy(priv->own_addr, dev->dev_addr);
+	netif_napi_add(dev, &priv->napi, vnet_loop_poll);
+	return 0;
+
+err_free_stats:
+	vnet_stats_free(priv);
+	return err;
+}
+
+/* Unregistration, under RTNL: let the slave go before the device does. */
+static void vnet_dev_uninit(struct net_device *dev)
+{
+	vnet_relay_detach(netdev_priv(dev));
+}
+
+/* Frees what vnet_dev_init() allocated; also its error path's partner. */
+static void vnet_dev_free(struct net_device *dev)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+
+	vnet_cfg_free(rcu_dereference_protected(priv->cfg, true));
+	RCU_INIT_POINTER(priv->cfg, NULL);
+	kfree(rcu_dereference_protected(priv->addrs, true));
+	RCU_INIT_POINTER(priv->addrs, NULL);
+	vnet_stats_free(priv);
+}
+
+const struct net_device_ops vnet_netdev_ops = {
+	.ndo_init		= vnet_dev_init,
+	.ndo_uninit		= vnet_dev_uninit,
+	.ndo_open		= vnet_open,
+	.ndo_stop		= vnet_stop,
+	.ndo_start_xmit		= vnet_xmit,
+	.ndo_set_mac_address	= vnet_set_mac_address,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_get_stats64	= vnet_get_stats64,
+	.ndo_get_iflink		= vnet_get_iflink,
+	.ndo_siocdevprivate	= vnet_siocdevprivate,
+};
+
+void vnet_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+
+	dev->netdev_ops = &vnet_netdev_ops;
+	dev->ethtool_ops = &vnet_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = vnet_dev_free;
+
+	/* Loopback mode: no ARP, as in the original (relay mode turns it on). */
+	dev->flags |= IFF_NOARP;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+
+	/*
+	 * No GSO/TSO: the stack segments before ndo_start_xmit, so the
+	 * relay policy decides per wire packet and tx_packets counts them.
+	 */
+	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA;
+	dev->hw_features |= dev->features;
+	vnet_compat_set_lltx(dev);
+
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+
+	eth_hw_addr_random(dev);
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vnet private header: the device's private state and the interfaces
+ * between the files of the module (one file per concern):
+ *
+ *   main.c     module parameters, init/exit, devices created at load
+ *   netdev.c   net_device ops, loopback mode (NAPI), xmit dispatch
+ *   relay.c    relay policy, slave attach/detach, rx_handler, notifiers
+ *   ioctl.c    SIOCDEVPRIVATE commands
+ *   netlink.c  generic netlink family "vnet_nl"
+ *   link.c     rtnl_link_ops ("ip link add ... type vnet")
+ *   stats.c    per-cpu counters, reset baseline, ethtool
+ */
+#ifndef _VNET_PRIV_H
+#define _VNET_PRIV_H
+
+#include <linux/netdevice.h>
+#include <linux/prandom.h>
+#include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <uapi/linux/vnet.h>
+
+#include "compat.h"
+
+#define VNET_DRV_NAME		"vnet"
+#define VNET_DRV_VERSION	"0.1.0"
+
+/* Loopback mode: frames queued before the TX queue is stopped. */
+#define VNET_LOOP_QLEN		256
+/* ... and woken again once the queue has drained to this. */
+#define VNET_LOOP_WAKE		(VNET_LOOP_QLEN / 2)
+
+/*
+ * Counter indices: enum vnet_stats_attr shifted to start at 0, so that
+ * the uapi header stays the one list of counters.  VNET_STAT_TX_DROPPED
+ * is never incremented: readers compute it as the sum of the reasons.
+ */
+#define VNET_STAT(attr)		((attr) - VNET_STATS_RX_PACKETS)
+#define VNET_STAT_NUM		VNET_STAT(__VNET_STATS_MAX)
+
+struct vnet_pcpu_stats {
+	u64_stats_t		cnt[VNET_STAT_NUM];
+	struct u64_stats_sync	syncp;
+};
+
+/*
+ * The relay configuration.  Immutable once published: a SET builds a
+ * new one and swaps the RCU pointer, so the xmit path sees either the
+ * old configuration or the new one, never a mix.
+ */
+struct vnet_cfg {
+	struct net_device	*slave;		/* NULL: loopback mode */
+	netdevice_tracker	slave_tracker;	/* each cfg holds its slave */
+	s32			mode;		/* enum vnet_mode */
+	s32			arg1;
+	s32			arg2;
+	u64			seed;
+	u64			on_ns;		/* time mode: relay window */
+	u64			period_ns;	/* time mode: relay + drop */
+	ktime_t			start;		/* time mode: phase origin */
+	/*
+	 * Percent mode's PRNG: one per device (one live cfg per device),
+	 * born seeded with the cfg so a SET swaps policy and sequence
+	 * together.  rnd_lock protects rnd.
+	 */
+	spinlock_t		rnd_lock;
+	struct rnd_state	rnd;
+	struct rcu_head		rcu;
+};
+
+/* IPv4 addresses of the device, rebuilt by the inetaddr notifier. */
+struct vnet_addrs {
+	struct rcu_head		rcu;
+	unsigned int		count;
+	__be32			addr[];
+};
+
+struct vnet_priv {
+	struct net_device	*dev;
+
+	/* Written under RTNL, read under RCU (xmit, rx_handler). */
+	struct vnet_cfg __rcu	*cfg;
+	struct vnet_addrs __rcu	*addrs;
+
+	/* Loopback mode: TX queues here, NAPI delivers it back as RX. */
+	struct sk_buff_head	loopq;
+	struct napi_struct	napi;
+
+	/* The device's own MAC, restored when the slave goes. RTNL. */
+	u8			own_addr[ETH_ALEN];
+	/* Set while relay.c itself changes the MAC. RTNL. */
+	bool			mac_internal;
+
+	struct vnet_pcpu_stats __percpu *stats;
+	/* base_lock protects base: the counters' values at the last reset. */
+	spinlock_t		base_lock;
+	u64			base[VNET_STAT_NUM];
+};
+
+/* A relay configuration request, from the ioctl, netlink or rtnetlink. */
+enum vnet_slave_op {
+	VNET_SLAVE_KEEP,	/* leave the current slave attached */
+	VNET_SLAVE_NONE,	/* detach: loopback mode */
+	VNET_SLAVE_NAME,	/* attach slave_name */
+	VNET_SLAVE_INDEX,	/* attach slave_ifindex */
+};
+
+struct vnet_relay_req {
+	enum vnet_slave_op	slave_op;
+	char			slave_name[IFNAMSIZ];
+	int			slave_ifindex;
+	s32			mode;
+	s32			arg1;
+	s32			arg2;
+	bool			seeded;
+	u64			seed;
+};
+
+extern int vnet_debug;
+
+#define vnet_dbg(dev, fmt, ...)						\
+	do {								\
+		if (unlikely(READ_ONCE(vnet_debug)))			\
+			netdev_info(dev, fmt, ##__VA_ARGS__);		\
+	} while (0)
+
+/* netdev.c */
+extern const struct net_device_ops vnet_netdev_ops;
+void vnet_setup(struct net_device *dev);
+
+static inline bool vnet_is_vnet(const struct net_device *dev)
+{
+	return dev->netdev_ops == &vnet_netdev_ops;
+}
+
+/* relay.c */
+int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
+		   struct netlink_ext_ack *extack);
+void vnet_relay_detach(struct vnet_priv *priv);
+struct vnet_cfg *vnet_cfg_alloc_default(void);
+void vnet_cfg_free(struct vnet_cfg *cfg);
+netdev_tx_t vnet_relay_xmit(struct vnet_priv *priv, struct vnet_cfg *cfg,
+			    struct sk_buff *skb);
+int vnet_notifiers_register(void);
+void vnet_notifiers_unregister(void);
+
+static inline struct vnet_cfg *vnet_cfg_rtnl(struct vnet_priv *priv)
+{
+	return rtnl_dereference(priv->cfg);
+}
+
+/* ioctl.c */
+int vnet_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
+			void __user *data, int cmd);
+
+/* netlink.c */
+int vnet_genl_register(void);
+void vnet_genl_unregister(void);
+void vnet_genl_notify(struct vnet_priv *priv, u32 event);
+
+/* link.c */
+extern struct rtnl_link_ops vnet_link_ops;
+
+/* stats.c */
+extern const struct ethtool_ops vnet_ethtool_ops;
+int vnet_stats_init(struct vnet_priv *priv);
+void vnet_stats_free(struct vnet_priv *priv);
+void vnet_stats_read(struct vnet_priv *priv, u64 out[VNET_STAT_NUM]);
+void vnet_stats_reset(struct vnet_priv *priv);
+void vnet_get_stats64(struct net_device *dev,
+		      struct rtnl_link_stats64 *stats);
+
+/* Callers run with BH disabled (xmit, NAPI, rx_handler). */
+static inline void vnet_stats_add(struct vnet_priv *priv, unsigned int idx,
+				  u64 val)
+{
+	struct vnet_pcpu_stats *s = this_cpu_ptr(priv->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->cnt[idx], val);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void vnet_stats_inc(struct vnet_priv *priv, unsigned int idx)
+{
+	vnet_stats_add(priv, idx, 1);
+}
+
+/* The same from process context. */
+static inline void vnet_stats_inc_bh(struct vnet_priv *priv, unsigned int idx)
+{
+	local_bh_disable();
+	vnet_stats_inc(priv, idx);
+	local_bh_enable();
+}
+
+static inline void vnet_stats_packet(struct vnet_priv *priv,
+				     unsigned int packets_idx,
+				     unsigned int len)
+{
+	struct vnet_pcpu_stats *s = this_cpu_ptr(priv->stats);
+
+	/* bytes always follow packets in enum vnet_stats_attr */
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cnt[packets_idx]);
+	u64_stats_add(&s->cnt[packets_idx + 1], len);
+	u64_stats_update_end(&s->syncp);
+}
+
+#endif /* _VNET_PRIV_H */
