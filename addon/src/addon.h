@@ -1,0 +1,26 @@
+// What the addon's files share: the per-environment instance data and the
+// functions each file uses to register its exports (called from main.cc).
+#ifndef VNET_ADDON_ADDON_H
+#define VNET_ADDON_ADDON_H
+
+#include <napi.h>
+
+namespace vnet {
+
+struct AddonData {
+  // src/binding/errors.ts's VnetSystemError, handed over by setErrorClass().
+  Napi::FunctionReference errorClass;
+  // The JS class of GenlSocket objects (genl_vnet.cc).
+  Napi::FunctionReference genlClass;
+};
+
+AddonData& Data(Napi::Env env);
+
+void InitIoctl(Napi::Env env, Napi::Object exports);     // ioctl.cc
+void InitIface(Napi::Env env, Napi::Object exports);     // iface.cc
+void InitGenlVnet(Napi::Env env, Napi::Object exports);  // genl_vnet.cc
+void InitTestHooks(Napi::Env env, Napi::Object exports); // test_hooks.cc
+
+}  // namespace vnet
+
+#endif  // VNET_ADDON_ADDON_H
