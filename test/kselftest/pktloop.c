@@ -9,7 +9,9 @@
  *	only send, optionally paced (absolute monotonic deadlines).
  *   pktloop recv IFACE [count=N] [timeout_ms=T] [idle_ms=I] [tag=T]
  *	only receive: prints "ready" once bound, stops after N unique
- *	frames, T ms in all, or I ms without a frame once one arrived.
+ *	frames, T ms in all, or I ms without a frame once one arrived, or
+ *	300 ms after a frame tagged stop_tag=S (a sentinel sent by another
+ *	path once the sender is done).
  *
  * Frames carry ethertype 0x88b5 (local experimental), a magic, a tag and
  * a sequence number, so unrelated traffic is ignored.  dst defaults to
@@ -56,6 +58,7 @@ static struct {
 	int have_dst;
 	long long wait_ms, interval_us, timeout_ms, idle_ms;
 	uint32_t tag;
+	long long stop_tag;
 } opt = {
 	.count = 1000,
 	.size = 100,
@@ -63,6 +66,7 @@ static struct {
 	.timeout_ms = 10000,
 	.idle_ms = 0,
 	.tag = 0x5eed,
+	.stop_tag = -1,
 };
 
 static int fd, ifindex;
@@ -71,6 +75,7 @@ static uint8_t *seen;
 static unsigned long received, dups, foreign, sent_ok, send_errors;
 static unsigned long errcount[MAX_ERRNO];
 static int first_error;
+static int stopping;
 
 static long long now_ms(void)
 {
@@ -126,6 +131,8 @@ static int parse_opts(int argc, char **argv)
 			opt.idle_ms = v;
 		else if (!strcmp(argv[i], "tag"))
 			opt.tag = v;
+		else if (!strcmp(argv[i], "stop_tag"))
+			opt.stop_tag = v;
 		else
 			return -1;
 	}
@@ -183,6 +190,11 @@ static int drain(int wait_ms)
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
 		got++;
+		if (n >= (ssize_t)sizeof(*h) && !memcmp(h->magic, MAGIC, 8) &&
+		    (long long)ntohl(h->tag) == opt.stop_tag) {
+			stopping = 1;
+			continue;
+		}
 		if (n < (ssize_t)sizeof(*h) || memcmp(h->magic, MAGIC, 8) ||
 		    ntohl(h->tag) != opt.tag || ntohl(h->seq) >= opt.count) {
 			foreign++;
@@ -278,6 +290,12 @@ int main(int argc, char **argv)
 				break;
 			if (opt.idle_ms && last && t - last >= opt.idle_ms)
 				break;
+			if (stopping == 1) {
+				/* Sentinel seen: collect stragglers briefly. */
+				stopping = 2;
+				opt.timeout_ms = t - start + 300;
+				continue;
+			}
 			if (opt.idle_ms && last && left > opt.idle_ms - (t - last))
 				left = opt.idle_ms - (t - last);
 			if (drain(left > 100 ? 100 : (int)left))
@@ -331,6 +349,7 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr,
 		"usage: pktloop loop|send|recv IFACE [count=N] [size=B] [dst=MAC]\n"
-		"               [wait_ms=T] [interval_us=U] [timeout_ms=T] [idle_ms=I] [tag=T]\n");
+		"               [wait_ms=T] [interval_us=U] [timeout_ms=T] [idle_ms=I]\n"
+		"               [tag=T] [stop_tag=S]\n");
 	return KSFT_EXIT_USAGE;
 }
