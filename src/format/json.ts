@@ -1,0 +1,182 @@
+/*
+ * Compact JSON with exact 64-bit counters: a bigint is written as its
+ * decimal digits (a JSON number), never through a float.  Shapes and key
+ * names follow iproute2's `ip -j` where the concept overlaps.
+ */
+import type { InterfaceInfo, LinkStats, RelayInfo, VnetState, VnetStats } from '../binding/types';
+import {
+  IFF_ALLMULTI,
+  IFF_AUTOMEDIA,
+  IFF_BROADCAST,
+  IFF_DEBUG,
+  IFF_DORMANT,
+  IFF_DYNAMIC,
+  IFF_ECHO,
+  IFF_LOOPBACK,
+  IFF_LOWER_UP,
+  IFF_MASTER,
+  IFF_MULTICAST,
+  IFF_NOARP,
+  IFF_NOTRAILERS,
+  IFF_POINTOPOINT,
+  IFF_PORTSEL,
+  IFF_PROMISC,
+  IFF_RUNNING,
+  IFF_SLAVE,
+  IFF_UP,
+} from '../netflags';
+import { netmaskToPrefix } from '../parse';
+import { modeName } from './relay';
+
+export type Json =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Json[]
+  | { [key: string]: Json | undefined };
+
+/** JSON.stringify, compact, with bigints written exactly; undefined members are left out. */
+export function toJson(v: Json): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    case 'boolean':
+    case 'string':
+      return JSON.stringify(v);
+  }
+  if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
+  const parts: string[] = [];
+  for (const [k, val] of Object.entries(v)) {
+    if (val === undefined) continue;
+    parts.push(`${JSON.stringify(k)}:${toJson(val)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** iproute2's print_link_flags order, NO-CARRIER included. */
+const IP_FLAGS: ReadonlyArray<[number, string]> = [
+  [IFF_LOOPBACK, 'LOOPBACK'],
+  [IFF_BROADCAST, 'BROADCAST'],
+  [IFF_POINTOPOINT, 'POINTOPOINT'],
+  [IFF_MULTICAST, 'MULTICAST'],
+  [IFF_NOARP, 'NOARP'],
+  [IFF_ALLMULTI, 'ALLMULTI'],
+  [IFF_PROMISC, 'PROMISC'],
+  [IFF_NOTRAILERS, 'NOTRAILERS'],
+  [IFF_DEBUG, 'DEBUG'],
+  [IFF_DYNAMIC, 'DYNAMIC'],
+  [IFF_AUTOMEDIA, 'AUTOMEDIA'],
+  [IFF_PORTSEL, 'PORTSEL'],
+  [IFF_MASTER, 'MASTER'],
+  [IFF_SLAVE, 'SLAVE'],
+  [IFF_UP, 'UP'],
+  [IFF_LOWER_UP, 'LOWER_UP'],
+  [IFF_DORMANT, 'DORMANT'],
+  [IFF_ECHO, 'ECHO'],
+];
+
+export function flagsArray(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & IFF_UP && !(flags & IFF_RUNNING)) out.push('NO-CARRIER');
+  for (const [bit, name] of IP_FLAGS) if (flags & bit) out.push(name);
+  return out;
+}
+
+export function stats64Json(s: LinkStats): Json {
+  return {
+    rx: {
+      bytes: s.rx_bytes,
+      packets: s.rx_packets,
+      errors: s.rx_errors,
+      dropped: s.rx_dropped,
+      over_errors: s.rx_over_errors,
+      multicast: s.multicast,
+    },
+    tx: {
+      bytes: s.tx_bytes,
+      packets: s.tx_packets,
+      errors: s.tx_errors,
+      dropped: s.tx_dropped,
+      carrier_errors: s.tx_carrier_errors,
+      collisions: s.collisions,
+    },
+  };
+}
+
+export function vnetStatsJson(s: VnetStats): Json {
+  return {
+    rx_packets: s.rx_packets,
+    rx_bytes: s.rx_bytes,
+    tx_packets: s.tx_packets,
+    tx_bytes: s.tx_bytes,
+    rx_dropped: s.rx_dropped,
+    tx_dropped: s.tx_dropped,
+    tx_drop_percent: s.tx_drop_percent,
+    tx_drop_time: s.tx_drop_time,
+    tx_drop_no_slave: s.tx_drop_no_slave,
+    tx_drop_slave: s.tx_drop_slave,
+    slave_lost: s.slave_lost,
+  };
+}
+
+/** The relay configuration as vnet's own JSON object. */
+export function relayJson(r: RelayInfo): Json {
+  return {
+    slave: r.slave === '' ? null : r.slave,
+    mode: modeName(r.mode),
+    arg1: r.arg1,
+    arg2: r.arg2,
+  };
+}
+
+/** linkinfo for `ip -d -j link` style output. */
+export function linkinfoJson(s: VnetState, withStats: boolean): Json {
+  return {
+    info_kind: 'vnet',
+    info_data: {
+      mode: modeName(s.mode),
+      arg1: s.arg1,
+      arg2: s.arg2,
+      seed: s.seed,
+      slave: s.slaveName === '' ? null : s.slaveName,
+      slave_ifindex: s.slaveIfindex === 0 ? undefined : s.slaveIfindex,
+      stats: withStats ? vnetStatsJson(s.stats) : undefined,
+    },
+  };
+}
+
+/** One interface, as `ip -j -s -d addr show` would shape it. */
+export function linkJson(
+  info: InterfaceInfo,
+  stats?: LinkStats,
+  state?: VnetState,
+  withVnetStats = false,
+): Json {
+  return {
+    ifindex: info.ifindex,
+    ifname: info.name,
+    flags: flagsArray(info.flags),
+    mtu: info.mtu,
+    txqlen: info.txqueuelen,
+    link_type: 'ether',
+    address: info.mac,
+    broadcast: 'ff:ff:ff:ff:ff:ff',
+    linkinfo: state ? linkinfoJson(state, withVnetStats) : undefined,
+    addr_info: info.ipv4
+      ? [
+          {
+            family: 'inet',
+            local: info.ipv4.address,
+            prefixlen: netmaskToPrefix(info.ipv4.netmask) ?? 32,
+            broadcast: info.ipv4.broadcast,
+          },
+        ]
+      : [],
+    stats64: stats ? stats64Json(stats) : undefined,
+  };
+}

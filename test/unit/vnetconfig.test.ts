@@ -1,0 +1,133 @@
+import { run } from '../../src/commands/vnetconfig';
+import { FakeKernel, runCmd, standardKernel, zeroLink } from './harness';
+
+const VNET0_BLOCK =
+  'vnet0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n' +
+  '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.255\n' +
+  '        ether 02:00:00:00:00:01  txqueuelen 1000  (Ethernet)\n' +
+  '        relay mode percent  arguments 80 0  slave eth0  seed 42\n' +
+  '        RX packets 12  bytes 1234 (1.2 KiB)\n' +
+  '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
+  '        TX packets 8  bytes 3145728 (3.0 MiB)\n' +
+  '        TX errors 0  dropped 2 overruns 0  carrier 0  collisions 0\n' +
+  '\n';
+
+function kernel(): FakeKernel {
+  const k = standardKernel();
+  const v = k.devs.get('vnet0')!;
+  v.relay = { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 };
+  v.seed = 42n;
+  v.link = { ...zeroLink(), rx_packets: 12n, rx_bytes: 1234n, tx_packets: 8n, tx_bytes: 3145728n, tx_dropped: 2n };
+  v.vstats = { ...v.vstats, tx_dropped: 2n, tx_drop_percent: 2n };
+  k.addDev('vnet1', { mac: '02:00:00:00:00:02' }); // down
+  return k;
+}
+
+describe('vnetconfig', () => {
+  test('no DEV: every vnet device that is up, in the ifconfig layout', async () => {
+    const k = kernel();
+    const r = await runCmd(run, [], k);
+    expect(r).toEqual({ code: 0, stdout: VNET0_BLOCK, stderr: '' });
+    expect(k.mutations()).toEqual([]);
+  });
+
+  test('-a shows down devices too; eth0 is never shown', async () => {
+    const r = await runCmd(run, ['-a'], kernel());
+    expect(r.stdout).toBe(
+      VNET0_BLOCK +
+        'vnet1: flags=4098<BROADCAST,MULTICAST>  mtu 1500\n' +
+        '        ether 02:00:00:00:00:02  txqueuelen 1000  (Ethernet)\n' +
+        '        relay mode pass  arguments 0 0  no slave (loopback)  seed 7\n' +
+        '        RX packets 0  bytes 0 (0.0 B)\n' +
+        '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
+        '        TX packets 0  bytes 0 (0.0 B)\n' +
+        '        TX errors 0  dropped 0 overruns 0  carrier 0  collisions 0\n' +
+        '\n',
+    );
+    expect(r.stdout).not.toContain('eth0:');
+  });
+
+  test('DEV shows that device even when down', async () => {
+    const r = await runCmd(run, ['vnet1'], kernel());
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('vnet1: flags=4098<BROADCAST,MULTICAST>  mtu 1500\n')).toBe(true);
+  });
+
+  test('-s adds the per-reason drop counters', async () => {
+    const r = await runCmd(run, ['-s', 'vnet0'], kernel());
+    expect(r.stdout).toBe(
+      VNET0_BLOCK.slice(0, -1) +
+        '        TX drops 2  percent 2  time 0  no_slave 0  slave 0\n' +
+        '        RX dropped 0  slave_lost 0\n' +
+        '\n',
+    );
+  });
+
+  test('-j: an array with ip -j key names and exact 64-bit counters', async () => {
+    const k = kernel();
+    k.devs.get('vnet0')!.link.rx_bytes = 18446744073709551615n;
+    const r = await runCmd(run, ['-j', '-s'], k);
+    expect(r.stdout).toMatch(/"rx":\{"bytes":18446744073709551615,"packets":12,/);
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    expect(r.stdout.trim().includes('\n')).toBe(false); // compact: one line
+    const j = JSON.parse(r.stdout);
+    expect(j).toHaveLength(1);
+    expect(j[0]).toMatchObject({
+      ifname: 'vnet0',
+      flags: ['BROADCAST', 'MULTICAST', 'UP'],
+      mtu: 1500,
+      addr_info: [{ family: 'inet', local: '10.0.0.2', prefixlen: 24, broadcast: '10.0.0.255' }],
+      linkinfo: {
+        info_kind: 'vnet',
+        info_data: { mode: 'percent', arg1: 80, arg2: 0, seed: 42, slave: 'eth0', stats: { tx_drop_percent: 2 } },
+      },
+    });
+  });
+
+  test('not a vnet device → 3', async () => {
+    const r = await runCmd(run, ['eth0'], kernel());
+    expect(r).toEqual({ code: 3, stdout: '', stderr: "vnetconfig: eth0: not a vnet device (its driver is 'e1000')\n" });
+  });
+
+  test('no such device → 3', async () => {
+    const r = await runCmd(run, ['vnet9'], kernel());
+    expect(r).toEqual({ code: 3, stdout: '', stderr: 'vnetconfig: vnet9: no such device\n' });
+  });
+
+  test('no vnet device at all → 3, says how to load the module, and never opens netlink', async () => {
+    const k = new FakeKernel();
+    k.addDev('eth0', { driver: 'e1000' });
+    k.moduleLoaded = false;
+    const r = await runCmd(run, [], k);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe("vnetconfig: no vnet device exists: is the vnet module loaded? (load it with 'modprobe vnet')\n");
+    expect(k.calls.map((c) => c.method)).not.toContain('openGenl');
+  });
+
+  test('a missing vnet0 when no vnet device exists also suggests modprobe', async () => {
+    const k = new FakeKernel();
+    const r = await runCmd(run, ['vnet0'], k);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      "vnetconfig: vnet0: no such device\n(no vnet device exists: is the vnet module loaded? load it with 'modprobe vnet')\n",
+    );
+  });
+
+  test('usage errors → 2', async () => {
+    for (const argv of [['vnet0', 'vnet1'], ['-x'], ['thisnameiswaytoolong']]) {
+      const r = await runCmd(run, argv, kernel());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/Try 'vnetconfig --help' for more information\.\n$/);
+    }
+  });
+
+  test('--help and --version exit 0 on stdout', async () => {
+    const h = await runCmd(run, ['--help'], kernel());
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^Usage: vnetconfig/);
+    expect(h.stdout).toMatch(/4 {2}permission denied/);
+    const v = await runCmd(run, ['-V'], kernel());
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
