@@ -1,0 +1,380 @@
+# lab/lib.sh: shared logic of lab/run and lab/shell (sourced, not executed).
+#
+# Layout of the cache (.lab-cache/ at the project root, gitignored):
+#   <kver>/key        key of the current sys.img + initrd (inputs' hash)
+#   <kver>/sysroot/   staging tree of sys.img (kept: depmod for vnet uses it)
+#   <kver>/sys.img    ext4 image mounted as /usr in the guest
+#   <kver>/initrd     small uncompressed cpio: busybox, /init, /etc, virtio modules
+#   <kver>/kbuild/    copy of kernel/ where vnet.ko is built for <kver>
+#   <kver>/mod/       vnet.ko + modules.* (depmod output), with a stamp
+#   runs/<pid>/       per-run staging tree (hard links into the project)
+
+# Exit codes of lab/run besides COMMAND's own status (see README.md).
+EX_DMESG=123     # kernel log had WARNING/BUG/Oops/... (COMMAND itself exited 0)
+EX_TIMEOUT=124   # LAB_TIMEOUT expired, qemu killed
+EX_LAB=125       # lab failure on the host: usage, setup, module build
+EX_GUEST=122     # guest died without reporting a status, or modprobe vnet failed
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$LAB_DIR")
+CACHE=$ROOT/.lab-cache
+
+# Programs (and their shared libraries) shipped to the guest, if present.
+GUEST_TOOLS=(
+    /usr/bin/busybox /usr/bin/bash /usr/bin/node
+    /usr/sbin/ip /usr/sbin/tc /usr/sbin/genl /usr/sbin/bridge /usr/bin/ss
+    /usr/sbin/ethtool /usr/bin/tcpdump /usr/bin/ping
+    /usr/bin/setpriv /usr/bin/unshare /usr/bin/nsenter /usr/bin/strace
+    /usr/bin/kmod
+)
+# Kernel modules shipped (with everything they depend on): regexps on the
+# paths in modules.dep.  All of net/ is cheap: the image is read lazily.
+GUEST_MODULES_RE='^kernel/(net|lib|crypto)/|^kernel/drivers/net/[^/]*\.ko'
+# Needed before /usr is mounted; "builtin" ones are skipped.
+EARLY_MODULES=(virtio_pci virtio_blk virtio_console)
+
+die() { echo "lab: $*" >&2; exit "$EX_LAB"; }
+note() { [[ -z ${LAB_VERBOSE:-} ]] || echo "lab: $*" >&2; }
+
+usage() {
+    cat >&2 <<EOF
+usage: lab/run   [--kernel VERSION] [--smp N] [--add PATH]... [--no-module] -- COMMAND [ARG]...
+       lab/shell [--kernel VERSION] [--smp N] [--add PATH]... [--no-module]
+EOF
+    exit "$EX_LAB"
+}
+
+# parse_args MODE ARGS...  sets KPREFIX SMP ADDS[] NO_MODULE CMD[]
+parse_args() {
+    local mode=$1; shift
+    KPREFIX=6.1 SMP=2 NO_MODULE=0 ADDS=() CMD=()
+    while (($#)); do
+        case $1 in
+            --kernel) (($# >= 2)) || usage; KPREFIX=$2; shift 2 ;;
+            --kernel=*) KPREFIX=${1#*=}; shift ;;
+            --smp) (($# >= 2)) || usage; SMP=$2; shift 2 ;;
+            --smp=*) SMP=${1#*=}; shift ;;
+            --add) (($# >= 2)) || usage; ADDS+=("$2"); shift 2 ;;
+            --add=*) ADDS+=("${1#*=}"); shift ;;
+            --no-module) NO_MODULE=1; shift ;;
+            --) shift; CMD=("$@"); break ;;
+            -h|--help) usage ;;
+            *) echo "lab: unknown argument: $1" >&2; usage ;;
+        esac
+    done
+    [[ $SMP =~ ^[1-9][0-9]*$ ]] || die "--smp wants a number"
+    if [[ $mode == run ]]; then ((${#CMD[@]})) || usage; fi
+    if [[ $mode == shell ]]; then ((${#CMD[@]} == 0)) || usage; fi
+    local a
+    for a in "${ADDS[@]}"; do [[ -e $a ]] || die "--add $a: no such file or directory"; done
+}
+
+# Installed kernels (image in /boot and modules in /lib/modules) whose version
+# starts with $1 at a component boundary: "6.1" matches 6.1.0-56-cloud-amd64
+# but not 6.12.95+deb12-cloud-amd64.  Prints the highest one.
+find_kernel() {
+    local want=$1 v
+    for v in /boot/vmlinuz-*; do
+        v=${v#/boot/vmlinuz-}
+        [[ -d /lib/modules/$v/kernel ]] || continue
+        if [[ $v == "$want" || $v == "$want"[.+-]* ]]; then echo "$v"; fi
+    done | sort -V | tail -n1
+}
+
+# Bootstrap what is missing (qemu, busybox, kernels, headers...) via lab/setup.
+ensure_setup() {
+    local ok=1 c
+    for c in qemu-system-x86_64 mke2fs cpio kmod make gcc timeout; do
+        command -v "$c" >/dev/null || ok=0
+    done
+    [[ -x /usr/bin/busybox && -x /usr/sbin/ip ]] || ok=0
+    [[ -n $(find_kernel "$KPREFIX") ]] || ok=0
+    if ((!ok)); then
+        echo "lab: something is missing, running lab/setup" >&2
+        "$LAB_DIR/setup" || die "lab/setup failed"
+    fi
+    KVER=$(find_kernel "$KPREFIX")
+    [[ -n $KVER ]] || die "no installed kernel matches '$KPREFIX' (see /boot, /lib/modules)"
+    KDIR=/lib/modules/$KVER/build
+    KCACHE=$CACHE/$KVER
+    mkdir -p "$KCACHE"
+}
+
+# Guest path of a host path: the guest has merged /usr (/bin -> usr/bin...).
+usrpath() {
+    case $1 in
+        /bin/*|/sbin/*|/lib/*|/lib64/*) echo "/usr$1" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# ELF shared-library dependencies of $1 (absolute paths), nothing if static.
+elf_libs() {
+    ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true
+}
+is_elf() { [[ -f $1 && $(head -c4 "$1" 2>/dev/null | od -An -c | tr -d ' ') == '177ELF' ]]; }
+
+# copy_file SRC DESTROOT: copy SRC (dereferenced) to DESTROOT/<guest path>.
+copy_file() {
+    local dst=$2$(usrpath "$1")
+    [[ -e $dst ]] && return 0
+    mkdir -p "$(dirname "$dst")"
+    cp -L --preserve=mode,timestamps "$1" "$dst"
+}
+copy_with_libs() {
+    local lib
+    copy_file "$1" "$2"
+    for lib in $(elf_libs "$1"); do copy_file "$lib" "$2"; done
+}
+
+# ---------------------------------------------------------------- base cache
+
+# Hash of every input of sys.img and the initrd.  Cheap (stat, no reading of
+# big files), so it runs on every invocation.
+base_key() {
+    local t
+    {
+        echo "format 1 $KVER"
+        cat "$LAB_DIR/lib.sh" "$LAB_DIR/guest-init"
+        for t in "${GUEST_TOOLS[@]}"; do
+            [[ -e $t ]] || continue
+            stat -L -c '%n %s %Y' "$t" $(elf_libs "$t")
+        done
+        stat -L -c '%n %s %Y' /boot/vmlinuz-"$KVER" /lib/modules/"$KVER"/modules.dep \
+            /etc/protocols /etc/services
+    } | sha256sum | cut -c1-16
+}
+
+# Build sys.img and the initrd for $KVER unless the key is unchanged.
+# Caller holds the per-kernel lock.
+ensure_base() {
+    local key; key=$(base_key)
+    if [[ -f $KCACHE/sys.img && -f $KCACHE/initrd && $(cat "$KCACHE/key" 2>/dev/null) == "$key" ]]; then
+        return 0
+    fi
+    echo "lab: building the guest base for $KVER (once per kernel and tool set)..." >&2
+    local t0=$SECONDS
+    local sr=$KCACHE/sysroot mods=/lib/modules/$KVER
+    rm -rf "$sr" "$KCACHE/initrd.d"
+    mkdir -p "$sr/usr/bin" "$sr/usr/sbin" "$sr/usr/lib/modules/$KVER"
+
+    # Tools and libraries, at their guest paths under /usr.
+    local t a
+    for t in "${GUEST_TOOLS[@]}"; do [[ -e $t ]] && copy_with_libs "$t" "$sr"; done
+    [[ -d /usr/lib/x86_64-linux-gnu/tc ]] && cp -a /usr/lib/x86_64-linux-gnu/tc "$sr/usr/lib/x86_64-linux-gnu/"
+    for a in modprobe insmod rmmod depmod modinfo lsmod; do ln -sf ../bin/kmod "$sr/usr/sbin/$a"; done
+    ln -sf ../sbin/lsmod "$sr/usr/bin/lsmod"
+    # busybox applets for everything not provided by a real tool above.
+    local p
+    for p in $(/usr/bin/busybox --list-full); do
+        p=$(usrpath "/$p")
+        [[ -e $sr$p || -L $sr$p ]] || { mkdir -p "$sr$(dirname "$p")"; ln -s /usr/bin/busybox "$sr$p"; }
+    done
+
+    # Kernel modules: the selected ones plus their dependencies (modules.dep
+    # lists dependencies transitively), then depmod for the guest.
+    local m
+    awk -F'[: ]+' -v re="$GUEST_MODULES_RE" '$1 ~ re { for (i = 1; i <= NF; i++) if ($i != "") print $i }' \
+        "$mods/modules.dep" | sort -u > "$KCACHE/modules.list"
+    (cd "$mods" && cpio -pdm --quiet "$sr/usr/lib/modules/$KVER" < "$KCACHE/modules.list")
+    for m in modules.order modules.builtin modules.builtin.modinfo; do
+        [[ -e $mods/$m ]] && cp "$mods/$m" "$sr/usr/lib/modules/$KVER/"
+    done
+    # (depmod -b X reads X/lib/modules/<kver>: here that is the guest's /usr/lib)
+    depmod -b "$sr/usr" "$KVER" || die "depmod failed"
+
+    # The initrd: busybox, init, /etc, the virtio stack for 6.1.
+    local ir=$KCACHE/initrd.d
+    mkdir -p "$ir"/{lab/early,etc,dev,proc,sys,tmp,run,root,usr,var/tmp}
+    cp /usr/bin/busybox "$ir/lab/busybox"
+    cp "$LAB_DIR/guest-init" "$ir/init"; chmod 755 "$ir/init"
+    for a in bin sbin lib lib64; do ln -s "usr/$a" "$ir/$a"; done
+    ln -s ../run "$ir/var/run"
+    : > "$ir/lab/early.list"
+    local line f
+    while read -r line; do
+        [[ $line == insmod* ]] || continue
+        f=$(awk '{print $2}' <<<"$line")
+        m=$(basename "$f"); m=${m%.xz}
+        case $f in *.xz) xz -dc "$f" > "$ir/lab/early/$m" ;; *) cp "$f" "$ir/lab/early/$m" ;; esac
+        grep -qxF "$m" "$ir/lab/early.list" || echo "$m" >> "$ir/lab/early.list"
+    done < <(for m in "${EARLY_MODULES[@]}"; do modprobe -S "$KVER" --show-depends "$m"; done)
+    cat > "$ir/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/bash
+tcpdump:x:100:101::/nonexistent:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+EOF
+    cat > "$ir/etc/group" <<'EOF'
+root:x:0:
+tcpdump:x:101:
+nogroup:x:65534:
+EOF
+    printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\nnetworks: files\nprotocols: files\nservices: files\n' > "$ir/etc/nsswitch.conf"
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\tlab\n' > "$ir/etc/hosts"
+    echo lab > "$ir/etc/hostname"
+    cp /etc/protocols /etc/services "$ir/etc/"
+    [[ -d /etc/iproute2 ]] && cp -a /etc/iproute2 "$ir/etc/"
+    (cd "$ir" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$KCACHE/initrd.tmp"
+
+    # sys.img: no journal (throw-away writes), sized to fit plus headroom.
+    local mb; mb=$(du -sm "$sr" | cut -f1)
+    rm -f "$KCACHE/sys.img.tmp"
+    mke2fs -q -F >/dev/null -t ext4 -O ^has_journal -E nodiscard -m 0 -L labsys -d "$sr/usr" \
+        "$KCACHE/sys.img.tmp" "$((mb * 5 / 4 + 256))M" || die "mke2fs sys.img failed"
+    # Rename, never rewrite in place: running guests keep the old inode.
+    mv -f "$KCACHE/sys.img.tmp" "$KCACHE/sys.img"
+    mv -f "$KCACHE/initrd.tmp" "$KCACHE/initrd"
+    rm -rf "$ir"
+    echo "$key" > "$KCACHE/key"
+    rm -f "$KCACHE/mod/stamp"   # module depmod output depends on the module set
+    echo "lab: guest base ready in $((SECONDS - t0)) s" >&2
+}
+
+# ---------------------------------------------------------------- vnet.ko
+
+# kernel/ sources: everything except kbuild outputs.
+MOD_SRC=${LAB_MODULE_SRC:-$ROOT/kernel}   # LAB_MODULE_SRC: for testing the lab itself
+module_sources() {
+    (cd "$MOD_SRC" && find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+        -o -name '.*.cmd' -o -name '*.a' -o -name modules.order -o -name Module.symvers \
+        -o -name '.tmp_versions' -o -name '.cache.mk' -o -name '*.d' \) -prune -o -type f -print | LC_ALL=C sort)
+}
+
+# Build vnet.ko for $KVER if kernel/ changed since the last build for it.
+# Sets MODDIR (vnet.ko + modules.*).  Caller holds the per-kernel lock.
+ensure_module() {
+    MODDIR=$KCACHE/mod
+    [[ -f $MOD_SRC/Makefile ]] || die "$MOD_SRC/Makefile does not exist yet (use --no-module)"
+    [[ -f $KDIR/Makefile ]] || die "no kernel headers at $KDIR (run lab/setup)"
+    local files hash
+    files=$(module_sources)
+    hash=$( { echo "$KVER $(cat "$KCACHE/key")"; cd "$MOD_SRC" && xargs -d '\n' sha256sum <<<"$files"; } | sha256sum | cut -c1-16)
+    [[ -f $MODDIR/stamp && $(cat "$MODDIR/stamp") == "$hash" ]] && return 0
+
+    # Sync the sources into the build copy, touching only changed files so
+    # that kbuild's incremental build keeps working.
+    local kb=$KCACHE/kbuild f
+    mkdir -p "$kb"
+    while IFS= read -r f; do
+        if ! cmp -s "$MOD_SRC/$f" "$kb/$f"; then mkdir -p "$(dirname "$kb/$f")"; cp "$MOD_SRC/$f" "$kb/$f"; fi
+    done <<<"$files"
+    # Remove sources that disappeared (kbuild outputs are kept).
+    (cd "$kb" && find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+        -o -name '.*.cmd' -o -name '*.a' -o -name modules.order -o -name Module.symvers \
+        -o -name '.tmp_versions' -o -name '.cache.mk' -o -name '*.d' \) -prune -o -type f -print) |
+        LC_ALL=C sort | comm -23 - <(echo "$files") | (cd "$kb" && xargs -r -d '\n' rm -f)
+
+    echo "lab: building vnet.ko for $KVER..." >&2
+    local log=$KCACHE/build.log
+    if ! make -C "$kb" KDIR="$KDIR" > "$log" 2>&1; then
+        cat "$log" >&2
+        die "module build failed for $KVER (log: $log)"
+    fi
+    [[ -f $kb/vnet.ko ]] || { cat "$log" >&2; die "make succeeded but $kb/vnet.ko is missing"; }
+
+    # depmod over the guest module set plus vnet.ko, in a hard-linked copy.
+    local tmp=$KCACHE/depmod.tmp
+    rm -rf "$tmp" "$MODDIR"; mkdir -p "$tmp/lib/modules" "$MODDIR"
+    cp -al "$KCACHE/sysroot/usr/lib/modules/$KVER" "$tmp/lib/modules/"
+    mkdir -p "$tmp/lib/modules/$KVER/extra"
+    cp "$kb/vnet.ko" "$tmp/lib/modules/$KVER/extra/vnet.ko"
+    depmod -b "$tmp" "$KVER" || die "depmod failed"
+    cp "$kb/vnet.ko" "$MODDIR/"
+    cp "$tmp/lib/modules/$KVER"/modules.* "$MODDIR/"
+    rm -rf "$tmp"
+    echo "$hash" > "$MODDIR/stamp"
+}
+
+# ---------------------------------------------------------------- per run
+
+# Quote for the guest's POSIX sh.
+shquote() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
+
+# make_run_image MODE IMG: stage env, cmd, module, --add files and the
+# project tree (hard links, no .git/.lab-cache) and make an ext4 image.
+make_run_image() {
+    local mode=$1 img=$2 st=$CACHE/runs/$$
+    rm -rf "$st"; mkdir -p "$st/tree"
+    STAGE=$st
+    local rows=24 cols=80
+    if [[ $mode == shell ]] && [[ -t 0 ]]; then read -r rows cols < <(stty size 2>/dev/null || echo 24 80); fi
+    {
+        echo "LAB_MODE=$mode"
+        echo "LAB_ROOT=$(shquote "$ROOT")"
+        echo "LAB_KERNEL=$KVER"
+        echo "LAB_MODULE=$((!NO_MODULE))"
+        echo "LAB_ROWS=$rows LAB_COLS=$cols LAB_TERM=$(shquote "${TERM:-dumb}")"
+    } > "$st/env"
+    {
+        echo "cd $(shquote "$ROOT") || exit 125"
+        printf 'exec'; local a; for a in "${CMD[@]}"; do printf ' %s' "$(shquote "$a")"; done; echo
+    } > "$st/cmd"
+    if ((!NO_MODULE)); then mkdir -p "$st/module"; cp "$MODDIR"/vnet.ko "$MODDIR"/modules.* "$st/module/"; fi
+
+    # The project tree, hard-linked (same file system as .lab-cache).
+    local e
+    shopt -s nullglob dotglob
+    for e in "$ROOT"/*; do
+        case ${e##*/} in .git|.lab-cache) continue ;; esac
+        cp -al "$e" "$st/tree/"
+    done
+    shopt -u nullglob dotglob
+
+    # --add: files/directories at the same path; ELF executables bring libs.
+    local p f
+    for p in "${ADDS[@]}"; do
+        p=$(realpath -s "$p")
+        mkdir -p "$st/add$(dirname "$(usrpath "$p")")"
+        cp -a --dereference "$p" "$st/add$(usrpath "$p")"
+        while IFS= read -r f; do
+            is_elf "$f" && [[ -x $f ]] && for lib in $(elf_libs "$f"); do copy_file "$lib" "$st/add"; done
+        done < <(find -L "$p" -type f)
+    done
+
+    local kb files
+    kb=$(du -sk "$st" | cut -f1); files=$(find "$st" | wc -l)
+    mke2fs -q -F >/dev/null -t ext4 -O ^has_journal -E nodiscard -m 0 -N $((files + 16384)) -d "$st" \
+        "$img" "$((kb / 1024 * 5 / 4 + files / 200 + 512))M" || die "mke2fs run image failed"
+    rm -rf "$st"
+}
+
+# qemu_args MODE OUTDIR: the qemu command line, into QEMU[].
+qemu_args() {
+    local mode=$1 d=$2
+    QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$SMP" -m "${LAB_MEM:-2G}"
+        -nodefaults -no-user-config -display none -no-reboot
+        -kernel "/boot/vmlinuz-$KVER" -initrd "$KCACHE/initrd"
+        -append "console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init ${LAB_APPEND:-}"
+        -drive "if=none,id=sys,file=$KCACHE/sys.img,format=raw,snapshot=on,cache=unsafe"
+        -device virtio-blk-pci,drive=sys,serial=labsys
+        -drive "if=none,id=run,file=$d/run.img,format=raw,cache=unsafe"
+        -device virtio-blk-pci,drive=run,serial=labrun
+        -device virtio-serial-pci)
+    local n
+    for n in stdout stderr dmesg status; do
+        QEMU+=(-chardev "file,id=$n,path=$d/$n" -device "virtserialport,chardev=$n,name=lab.$n")
+    done
+    if [[ $mode == shell ]]; then
+        QEMU+=(-serial mon:stdio)
+    else
+        QEMU+=(-serial "file:$d/console" -monitor none)
+    fi
+}
+
+# lab_prepare MODE ARGS...: everything up to a ready qemu command line.
+# Sets KVER, RUNDIR, QEMU[].
+lab_prepare() {
+    local mode=$1; shift
+    parse_args "$mode" "$@"
+    ensure_setup
+    RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/lab.XXXXXX")
+    [[ -n ${LAB_KEEP:-} ]] && echo "lab: keeping $RUNDIR" >&2 || trap 'rm -rf "$RUNDIR" "$CACHE/runs/$$"' EXIT
+    # One builder per kernel at a time; runs themselves are concurrent.
+    exec 9> "$KCACHE/lock"
+    flock 9
+    ensure_base
+    ((NO_MODULE)) || ensure_module
+    make_run_image "$mode" "$RUNDIR/run.img"
+    flock -u 9; exec 9>&-
+    qemu_args "$mode" "$RUNDIR"
+}
