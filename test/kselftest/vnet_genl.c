@@ -3,7 +3,7 @@
  * vnet_genl - a small client of the "vnet_nl" generic netlink family over
  * a raw netlink socket (no library, so it runs anywhere), for the selftests.
  *
- *   vnet_genl [OPTS] echo MSG | echo --len N
+ *   vnet_genl [OPTS] echo MSG | echo --len N | echo --none (no attribute)
  *   vnet_genl [OPTS] get DEV
  *   vnet_genl [OPTS] dump
  *   vnet_genl [OPTS] set DEV [mode=M] [arg1=N] [arg2=N] [seed=N]
@@ -487,14 +487,17 @@ static int cmd_echo(struct family *f, int argc, char **argv)
 		text = malloc(n + 1);
 		memset(text, 'x', n);
 		text[n] = '\0';
+	} else if (argc == 1 && !strcmp(argv[0], "--none")) {
+		text = NULL;
 	} else if (argc == 1) {
 		text = argv[0];
 	} else {
 		return KSFT_EXIT_USAGE;
 	}
-	c.sent = text;
+	c.sent = text ? text : "";
 	msg_init(&m, f->id, NLM_F_ACK, VNET_CMD_ECHO);
-	put_str(&m, VNET_ATTR_MSG, text);
+	if (text)
+		put_str(&m, VNET_ATTR_MSG, text);
 	finish(&m);
 	err = transact(&m, f->id, echo_cb, &c);
 	printf("replies=%d\nmatch=%d\n", c.replies, c.matched);

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Time mode: relay for ON ms, drop for OFF ms, from the SET, on the
+# monotonic clock.  A paced sender (10 ms apart) measures the passed share.
+. "$(dirname "$0")/../lib.sh"
+need ip ethtool
+
+out=/tmp/vnet-ksft-08-recv
+
+vnet_reload
+topo_veth
+check_errno "attach vnet0 to veth0" 0 "$VNET_IOCTL" vnet0 set veth0 pass
+ip link set vnet0 up
+wait_for sh -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
+sleep 1
+
+# timed_run COUNT INTERVAL_US SETCMD...
+timed_run() {
+	_n=$1 _iv=$2
+	shift 2
+	"$VNET_IOCTL" vnet0 reset >/dev/null || fail "reset"
+	peer_recv_start $out "$_n"
+	run "$@"
+	[ "$RC" -eq 0 ] || fail "'$*' failed: $OUT"
+	run "$PKTLOOP" send vnet0 count="$_n" interval_us="$_iv"
+	T_SENT=$(kv sent_ok)
+	R=$(peer_recv_finish $out)
+	T_RECV=$(kv received "$R")
+	T_TX=$(ethtool_stat vnet0 tx_packets)
+	T_DROP=$(ethtool_stat vnet0 tx_drop_time)
+	T_PCT=$(ethtool_stat vnet0 tx_drop_percent)
+	T_DROPPED=$(ethtool_stat vnet0 tx_dropped)
+	echo "run '$*': sent=$T_SENT tx_packets=$T_TX tx_drop_time=$T_DROP tx_dropped=$T_DROPPED peer_received=$T_RECV"
+	check_eq "$*: all sends accepted" "$_n" "$T_SENT"
+	check_eq "$*: every frame relayed or dropped by time" "$_n" $((T_TX + T_DROP))
+	check_eq "$*: tx_dropped = tx_drop_time" "$T_DROP" "$T_DROPPED"
+	check_eq "$*: no percent drops" 0 "$T_PCT"
+	check_eq "$*: the peer got exactly the relayed frames" "$T_TX" "$T_RECV"
+}
+
+# --- time 300 700 over ~3 s: ~30% passed
+timed_run 300 10000 "$VNET_IOCTL" vnet0 set veth0 time 300 700
+check_range "time 300 700: passed share ~30% (15..45%)" 45 135 "$T_TX"
+run "$VNET_IOCTL" vnet0 get
+check_eq "GET time mode" 2 "$(kv mode)"
+check_eq "GET on 300" 300 "$(kv arg1)"
+check_eq "GET off 700" 700 "$(kv arg2)"
+
+# --- the same through netlink, the other way round: 700 on, 300 off
+timed_run 300 10000 "$VNET_GENL" set vnet0 mode=time arg1=700 arg2=300
+check_range "time 700 300: passed share ~70% (55..85%)" 165 255 "$T_TX"
+
+# --- the phase starts ON at the SET: a long ON window passes everything
+timed_run 100 1000 "$VNET_GENL" set vnet0 mode=time arg1=600000 arg2=1
+check_eq "time 600000 1: nothing dropped" 0 "$T_DROP"
+
+# --- and a 1 ms ON window followed by a long OFF drops (nearly) everything
+timed_run 100 1000 "$VNET_GENL" set vnet0 mode=time arg1=1 arg2=600000
+check_range "time 1 600000: at most one frame passed" 0 1 "$T_TX"
+
+rm -f $out
+ksft_done
