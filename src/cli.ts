@@ -4,7 +4,7 @@
  * error reporting through src/errors.ts, and output helpers.
  */
 import { Command, CommanderError, Option } from 'commander';
-import type { Context } from './context';
+import { Context, processContext } from './context';
 import { diagnose, ErrorContext } from './errors';
 import { EXIT_OK, EXIT_USAGE } from './exit';
 import { ColorMode, COLOR_MODES, makeStyle, Style, useColor } from './style';
@@ -79,8 +79,7 @@ export function newProgram(name: string, ctx: Context, description: string): Com
       outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, '')}`),
     })
     .showSuggestionAfterError(true)
-    .allowExcessArguments(false)
-    .addHelpText('after', EXIT_STATUS_HELP);
+    .allowExcessArguments(false);
   return p;
 }
 
@@ -95,6 +94,7 @@ export async function runProgram(
   ctx: Context,
   body: (io: Io, program: Command) => Promise<number> | number,
 ): Promise<number> {
+  program.addHelpText('after', EXIT_STATUS_HELP); // last, after any command-specific text
   try {
     program.parse([...argv], { from: 'user' });
   } catch (e) {
@@ -118,8 +118,6 @@ export function mainOf(
   run: (argv: readonly string[], ctx: Context) => Promise<number>,
 ): () => Promise<void> {
   return async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { processContext } = require('./context') as typeof import('./context');
     process.exitCode = await run(process.argv.slice(2), processContext());
   };
 }

@@ -3,6 +3,7 @@
  * run commands with explicit argv arrays, a fake binding and captured
  * output.
  */
+import { loadBinding } from './binding';
 import type { VnetBinding } from './binding/types';
 
 export interface OutStream {
@@ -20,23 +21,15 @@ export interface Context {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** Loads the native binding lazily, so that --help works without it. */
-function loadNativeBinding(): VnetBinding {
-  // src/binding/ belongs to the addon; accept the usual export shapes.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('./binding') as Record<string, unknown>;
-  const loader = mod.loadBinding;
-  if (typeof loader === 'function') return (loader as () => VnetBinding)();
-  const b = (mod.binding ?? mod.default ?? mod) as VnetBinding;
-  return b;
-}
-
-/** The real process: stdout/stderr, environment, native binding. */
+/**
+ * The real process: stdout/stderr, environment, and the native binding,
+ * loaded on first use so that --help and usage errors work without it.
+ */
 export function processContext(): Context {
   let binding: VnetBinding | undefined;
   const lazy = new Proxy({} as VnetBinding, {
     get(_t, prop) {
-      binding ??= loadNativeBinding();
+      binding ??= loadBinding();
       const v = (binding as unknown as Record<string | symbol, unknown>)[prop];
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(binding) : v;
     },

@@ -194,6 +194,10 @@ export function diagnose(e: unknown, ctx: ErrorContext = {}): Diagnosis {
   if (e instanceof UsageError) return { exitCode: EXIT_USAGE, message: e.message, details: [] };
   if (e instanceof CliError) return { exitCode: e.exitCode, message: e.message, details: e.details };
   if (isSystemError(e)) return diagnoseSystemError(e, ctx);
+  if (e instanceof Error && (e as { code?: unknown }).code === 'ERR_VNET_ADDON_NOT_FOUND') {
+    const [first, ...rest] = e.message.split('\n');
+    return { exitCode: EXIT_FAILURE, message: first.replace(/^vnet: /, ''), details: rest };
+  }
   const message = e instanceof Error ? e.message : String(e);
   return { exitCode: EXIT_FAILURE, message: `internal error: ${message}`, details: [] };
 }

@@ -28,7 +28,7 @@ export interface UpRequest {
   mtu?: number;
 }
 
-const KEYWORDS = new Set(['netmask', 'mtu']);
+const KEYWORDS = new Set(['netmask', 'mtu', 'up']);
 
 /** Parses the ifconfig-style word list.  Throws UsageError. */
 export function parseUpArgs(args: readonly string[]): UpRequest {
@@ -50,6 +50,7 @@ export function parseUpArgs(args: readonly string[]): UpRequest {
     if (!KEYWORDS.has(word)) {
       throw new UsageError(`unexpected argument '${word}' (expected 'netmask MASK' or 'mtu N')`);
     }
+    if (word === 'up') continue; // ifconfig habit: the device is brought up anyway
     const value = args[i++];
     if (value === undefined) throw new UsageError(`'${word}' needs a value`);
     if (word === 'netmask') {

@@ -44,6 +44,13 @@ describe('vnet-up', () => {
     expect(k2.mutations().map((c) => c.method)).toEqual(['setAddress', 'changeFlags']);
   });
 
+  test("a trailing 'up' (ifconfig habit) is accepted", async () => {
+    const k = kernel();
+    const r = await runCmd(up, ['vnet0', '10.0.0.2/24', 'up'], k);
+    expect(r.code).toBe(0);
+    expect(k.mutations().map((c) => c.method)).toEqual(['setAddress', 'setNetmask', 'changeFlags']);
+  });
+
   test('-j prints one JSON object', async () => {
     const r = await runCmd(up, ['-j', 'vnet0', '10.0.0.2/24'], kernel());
     const j = JSON.parse(r.stdout);
