@@ -449,9 +449,11 @@ int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
 	vnet_cfg_commit(priv, cfg);
 
 	if (slave != old_slave) {
-		if (slave)
+		if (slave) {
+			/* a carrier event, so operstate is computed now */
+			netif_carrier_off(priv->dev);
 			vnet_sync_carrier(priv, slave);
-		else
+		} else
 			vnet_restore_loopback(priv);
 	}
 
