@@ -448,13 +448,12 @@ int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
 
 	vnet_cfg_commit(priv, cfg);
 
-	if (slave != old_slave) {
-		if (slave) {
-			/* a carrier event, so operstate is computed now */
-			netif_carrier_off(priv->dev);
-			vnet_sync_carrier(priv, slave);
-		} else
-			vnet_restore_loopback(priv);
+	if (slave && slave != old_slave) {
+		/* a carrier event, so operstate is computed now */
+		netif_carrier_off(priv->dev);
+		vnet_sync_carrier(priv, slave);
+	} else if (!slave && old_slave) {
+		vnet_restore_loopback(priv);
 	}
 
 	vnet_dbg(priv->dev, "relay: slave %s mode %d args %d %d seed %llu\n",
