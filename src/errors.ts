@@ -115,10 +115,10 @@ export function extackLine(extack: string): string {
 
 function isSlaveError(e: SystemErrorLike, ctx: ErrorContext): boolean {
   if (!ctx.slave) return false;
-  if (e.ifname !== undefined) return e.ifname === ctx.slave;
-  // The device itself was checked just before the request, so an
-  // ENODEV from a relay configuration is about the slave.
-  return true;
+  // The device itself was checked (driverName) just before the request,
+  // so an ENODEV from a relay configuration is about the slave, even
+  // though the addon names the ioctl's device (ifr_name) in e.ifname.
+  return e.ifname === undefined || e.ifname === ctx.slave || e.ifname === ctx.dev;
 }
 
 /** Maps a binding error to its exit code and message. */

@@ -248,7 +248,13 @@ export class FakeKernel implements VnetBinding {
   setRelay(ifname: string, info: RelayInfo): void {
     this.rec('setRelay', [ifname, { ...info }]);
     const d = this.vnet(ifname);
-    this.applyRelay(d, info.slave, info.mode, info.arg1, info.arg2);
+    try {
+      this.applyRelay(d, info.slave, info.mode, info.arg1, info.arg2);
+    } catch (e) {
+      // like the addon: an ioctl's error names the ioctl's device
+      const v = e as VnetSystemError;
+      throw sysErr(v.code, 'ioctl(VNET_IOCTL_SET_RELAY)', { ifname, extack: v.extack });
+    }
     d.seed = 1234n;
   }
   getRelay(ifname: string): RelayInfo {

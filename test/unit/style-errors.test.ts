@@ -46,7 +46,8 @@ describe('the errno mapping (src/errors.ts)', () => {
   test.each([
     [sysErr('ENODEV', 'ioctl', { ifname: 'vnet0' }), {}, 3, 'vnet0: no such device'],
     [sysErr('ENODEV', 'ioctl'), { dev: 'vnet0', slave: 'eth9' }, 3, 'eth9: no such slave interface'],
-    [sysErr('ENODEV', 'ioctl', { ifname: 'vnet0' }), { dev: 'vnet0', slave: 'eth9' }, 3, 'vnet0: no such device'],
+    // the addon names the ioctl's own device; the slave is still what is missing
+    [sysErr('ENODEV', 'ioctl', { ifname: 'vnet0' }), { dev: 'vnet0', slave: 'eth9' }, 3, 'eth9: no such slave interface'],
     [sysErr('ENOENT', 'genl_ctrl_resolve'), {}, 3, "the vnet module is not loaded (load it with 'modprobe vnet')"],
     [
       sysErr('EPERM', 'ioctl'),
