@@ -2,7 +2,7 @@ import { formatFlags, formatIfconfig, humanBytes } from '../../src/format/ifconf
 import { flagsArray, linkJson, toJson } from '../../src/format/json';
 import { describeRelay, formatMs, insanelyLines } from '../../src/format/relay';
 import { lossPercent, ms3, preview, rttSummary } from '../../src/format/echo';
-import { zeroLink } from './harness';
+import { zeroLinkStats as zeroLink } from './harness';
 
 describe('net-tools 2.10 ifconfig layout', () => {
   test('flags line names the flags in ife_print_long order', () => {

@@ -1,11 +1,12 @@
 import { run as up } from '../../src/commands/vnet-up';
 import { run as down } from '../../src/commands/vnet-down';
-import { FakeKernel, runCmd, sysErr } from './harness';
+import { FakeBinding, runCmd, sysErr, mutations } from './harness';
 
-function kernel(): FakeKernel {
-  const k = new FakeKernel();
-  k.addDev('vnet0');
-  k.addDev('eth0', { driver: 'e1000' });
+/** vnet0 down in loopback mode (seed 7), an Ethernet eth0 */
+function kernel(): FakeBinding {
+  const k = new FakeBinding();
+  k.addVnet('vnet0', { mac: '02:00:00:00:00:01', seed: 7n });
+  k.addDevice('eth0');
   return k;
 }
 
@@ -14,8 +15,8 @@ describe('vnet-up', () => {
     const k = kernel();
     const r = await runCmd(up, [], k);
     expect(r.code).toBe(0);
-    expect(k.mutations()).toEqual([{ method: 'changeFlags', args: ['vnet0', 1, 0] }]);
-    expect(r.stdout.startsWith('vnet0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n')).toBe(true);
+    expect(mutations(k)).toEqual([{ method: 'changeFlags', args: ['vnet0', 1, 0] }]);
+    expect(r.stdout.startsWith('vnet0: flags=4291<UP,BROADCAST,RUNNING,NOARP,MULTICAST>  mtu 1500\n')).toBe(true);
     expect(r.stdout).toContain('        relay mode pass  arguments 0 0  no slave (loopback)  seed 7\n');
   });
 
@@ -23,14 +24,14 @@ describe('vnet-up', () => {
     const k = kernel();
     const r = await runCmd(up, ['vnet0', '10.0.0.2/24', 'mtu', '1400'], k);
     expect(r.stderr).toBe('');
-    expect(k.mutations()).toEqual([
+    expect(mutations(k)).toEqual([
       { method: 'setAddress', args: ['vnet0', '10.0.0.2'] },
       { method: 'setNetmask', args: ['vnet0', '255.255.255.0'] },
       { method: 'setMtu', args: ['vnet0', 1400] },
       { method: 'changeFlags', args: ['vnet0', 1, 0] },
     ]);
     expect(r.stdout).toContain(
-      'vnet0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1400\n' +
+      'vnet0: flags=4291<UP,BROADCAST,RUNNING,NOARP,MULTICAST>  mtu 1400\n' +
         '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.255\n',
     );
   });
@@ -38,23 +39,23 @@ describe('vnet-up', () => {
   test('netmask keyword; address without mask keeps the kernel default', async () => {
     const k = kernel();
     await runCmd(up, ['vnet0', '192.168.7.1', 'netmask', '255.255.0.0'], k);
-    expect(k.mutations().map((c) => c.method)).toEqual(['setAddress', 'setNetmask', 'changeFlags']);
+    expect(mutations(k).map((c) => c.method)).toEqual(['setAddress', 'setNetmask', 'changeFlags']);
     const k2 = kernel();
     await runCmd(up, ['vnet0', '10.1.2.3'], k2);
-    expect(k2.mutations().map((c) => c.method)).toEqual(['setAddress', 'changeFlags']);
+    expect(mutations(k2).map((c) => c.method)).toEqual(['setAddress', 'changeFlags']);
   });
 
   test("a trailing 'up' (ifconfig habit) is accepted", async () => {
     const k = kernel();
     const r = await runCmd(up, ['vnet0', '10.0.0.2/24', 'up'], k);
     expect(r.code).toBe(0);
-    expect(k.mutations().map((c) => c.method)).toEqual(['setAddress', 'setNetmask', 'changeFlags']);
+    expect(mutations(k).map((c) => c.method)).toEqual(['setAddress', 'setNetmask', 'changeFlags']);
   });
 
   test('-j prints one JSON object', async () => {
     const r = await runCmd(up, ['-j', 'vnet0', '10.0.0.2/24'], kernel());
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ ifname: 'vnet0', flags: ['BROADCAST', 'MULTICAST', 'UP'], addr_info: [{ local: '10.0.0.2', prefixlen: 24 }] });
+    expect(j).toMatchObject({ ifname: 'vnet0', flags: ['BROADCAST', 'MULTICAST', 'NOARP', 'UP'], addr_info: [{ local: '10.0.0.2', prefixlen: 24 }] });
   });
 
   test.each([
@@ -74,22 +75,25 @@ describe('vnet-up', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr).toMatch(/Try 'vnet-up --help'/);
-    expect(k.mutations()).toEqual([]);
+    expect(k.calls).toEqual([]);
   });
 
   test('the kernel refusing the MTU → 1; earlier changes stay (as ifconfig)', async () => {
     const k = kernel();
+    k.addDevice('eth1', { mtu: 1500 });
+    k.device('vnet0').vnet!.relay.slave = 'eth1';
+    k.device('vnet0').maxMtu = 1500; // a slave caps the MTU
     const r = await runCmd(up, ['vnet0', '10.0.0.2', 'mtu', '9500'], k);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('vnet-up: vnet0: cannot set the MTU to 9500: invalid argument\n');
-    expect(k.mutations().map((c) => c.method)).toEqual(['setAddress', 'setMtu']);
+    expect(mutations(k).map((c) => c.method)).toEqual(['setAddress', 'setMtu']);
   });
 
   test('not a vnet device → 3, nothing changed', async () => {
     const k = kernel();
     const r = await runCmd(up, ['eth0', '10.0.0.2'], k);
     expect(r.code).toBe(3);
-    expect(k.mutations()).toEqual([]);
+    expect(mutations(k)).toEqual([]);
   });
 
   test('EACCES → 4', async () => {
@@ -104,15 +108,15 @@ describe('vnet-up', () => {
 describe('vnet-down', () => {
   test('clears IFF_UP and says so', async () => {
     const k = kernel();
-    k.devs.get('vnet0')!.flags = 0x1043;
+    k.device('vnet0').flags |= 1;
     const r = await runCmd(down, [], k);
-    expect(r).toEqual({ code: 0, stdout: 'vnet0: down (flags=4098<BROADCAST,MULTICAST>)\n', stderr: '' });
-    expect(k.mutations()).toEqual([{ method: 'changeFlags', args: ['vnet0', 0, 1] }]);
+    expect(r).toEqual({ code: 0, stdout: 'vnet0: down (flags=4226<BROADCAST,NOARP,MULTICAST>)\n', stderr: '' });
+    expect(mutations(k)).toEqual([{ method: 'changeFlags', args: ['vnet0', 0, 1] }]);
   });
 
   test('-j', async () => {
     const r = await runCmd(down, ['-j', 'vnet0'], kernel());
-    expect(r.stdout).toBe('{"ifname":"vnet0","flags":["BROADCAST","MULTICAST"]}\n');
+    expect(r.stdout).toBe('{"ifname":"vnet0","flags":["BROADCAST","MULTICAST","NOARP"]}\n');
   });
 
   test('errors: extra argument → 2, no device → 3, EPERM → 4', async () => {
@@ -121,6 +125,6 @@ describe('vnet-down', () => {
     expect((await runCmd(down, ['vnet5'], k)).code).toBe(3);
     k.privileged = false;
     expect((await runCmd(down, [], k)).code).toBe(4);
-    expect(k.mutations().length).toBe(1); // only the refused one reached the kernel
+    expect(mutations(k).length).toBe(1); // only the refused one reached the kernel
   });
 });

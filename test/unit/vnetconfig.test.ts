@@ -1,10 +1,11 @@
 import { run } from '../../src/commands/vnetconfig';
-import { FakeKernel, runCmd, standardKernel, zeroLink } from './harness';
+import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP } from '../fake-binding';
+import { FakeBinding, runCmd, mutations } from './harness';
 
 const VNET0_BLOCK =
   'vnet0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n' +
   '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.255\n' +
-  '        ether 02:00:00:00:00:01  txqueuelen 1000  (Ethernet)\n' +
+  '        ether 52:54:00:12:34:56  txqueuelen 1000  (Ethernet)\n' +
   '        relay mode percent  arguments 80 0  slave eth0  seed 42\n' +
   '        RX packets 12  bytes 1234 (1.2 KiB)\n' +
   '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
@@ -12,14 +13,19 @@ const VNET0_BLOCK =
   '        TX errors 0  dropped 2 overruns 0  carrier 0  collisions 0\n' +
   '\n';
 
-function kernel(): FakeKernel {
-  const k = standardKernel();
-  const v = k.devs.get('vnet0')!;
-  v.relay = { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 };
-  v.seed = 42n;
-  v.link = { ...zeroLink(), rx_packets: 12n, rx_bytes: 1234n, tx_packets: 8n, tx_bytes: 3145728n, tx_dropped: 2n };
-  v.vstats = { ...v.vstats, tx_dropped: 2n, tx_drop_percent: 2n };
-  k.addDev('vnet1', { mac: '02:00:00:00:00:02' }); // down
+function kernel(): FakeBinding {
+  const k = new FakeBinding();
+  k.addLoopback();
+  k.addDevice('eth0', { mac: '52:54:00:12:34:56', flags: IFF_UP | IFF_BROADCAST | IFF_MULTICAST });
+  // relaying to eth0: the driver adopts eth0's MAC and turns ARP on
+  k.addVnet('vnet0', {
+    flags: IFF_UP | IFF_BROADCAST | IFF_MULTICAST,
+    ipv4: { address: '10.0.0.2', netmask: '255.255.255.0', broadcast: '10.0.0.255' },
+    relay: { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 },
+    seed: 42n,
+    stats: { rx_packets: 12n, rx_bytes: 1234n, tx_packets: 8n, tx_bytes: 3145728n, tx_dropped: 2n, tx_drop_percent: 2n },
+  });
+  k.addVnet('vnet1', { mac: '02:00:00:00:00:02', seed: 7n }); // down, loopback mode
   return k;
 }
 
@@ -28,14 +34,14 @@ describe('vnetconfig', () => {
     const k = kernel();
     const r = await runCmd(run, [], k);
     expect(r).toEqual({ code: 0, stdout: VNET0_BLOCK, stderr: '' });
-    expect(k.mutations()).toEqual([]);
+    expect(mutations(k)).toEqual([]);
   });
 
   test('-a shows down devices too; eth0 is never shown', async () => {
     const r = await runCmd(run, ['-a'], kernel());
     expect(r.stdout).toBe(
       VNET0_BLOCK +
-        'vnet1: flags=4098<BROADCAST,MULTICAST>  mtu 1500\n' +
+        'vnet1: flags=4226<BROADCAST,NOARP,MULTICAST>  mtu 1500\n' +
         '        ether 02:00:00:00:00:02  txqueuelen 1000  (Ethernet)\n' +
         '        relay mode pass  arguments 0 0  no slave (loopback)  seed 7\n' +
         '        RX packets 0  bytes 0 (0.0 B)\n' +
@@ -50,7 +56,7 @@ describe('vnetconfig', () => {
   test('DEV shows that device even when down', async () => {
     const r = await runCmd(run, ['vnet1'], kernel());
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('vnet1: flags=4098<BROADCAST,MULTICAST>  mtu 1500\n')).toBe(true);
+    expect(r.stdout.startsWith('vnet1: flags=4226<BROADCAST,NOARP,MULTICAST>  mtu 1500\n')).toBe(true);
   });
 
   test('-s adds the per-reason drop counters', async () => {
@@ -65,7 +71,7 @@ describe('vnetconfig', () => {
 
   test('-j: an array with ip -j key names and exact 64-bit counters', async () => {
     const k = kernel();
-    k.devs.get('vnet0')!.link.rx_bytes = 18446744073709551615n;
+    k.setVnetStats('vnet0', { rx_bytes: 18446744073709551615n });
     const r = await runCmd(run, ['-j', '-s'], k);
     expect(r.stdout).toMatch(/"rx":\{"bytes":18446744073709551615,"packets":12,/);
     expect(r.stdout.endsWith('\n')).toBe(true);
@@ -95,8 +101,8 @@ describe('vnetconfig', () => {
   });
 
   test('no vnet device at all → 3, says how to load the module, and never opens netlink', async () => {
-    const k = new FakeKernel();
-    k.addDev('eth0', { driver: 'e1000' });
+    const k = new FakeBinding();
+    k.addDevice('eth0');
     k.moduleLoaded = false;
     const r = await runCmd(run, [], k);
     expect(r.code).toBe(3);
@@ -105,7 +111,7 @@ describe('vnetconfig', () => {
   });
 
   test('a missing vnet0 when no vnet device exists also suggests modprobe', async () => {
-    const k = new FakeKernel();
+    const k = new FakeBinding();
     const r = await runCmd(run, ['vnet0'], k);
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(
