@@ -7,7 +7,7 @@
 #   <kver>/initrd     small uncompressed cpio: busybox, /init, /etc, virtio modules
 #   <kver>/kbuild/    copy of kernel/ where vnet.ko is built for <kver>
 #   <kver>/mod/       vnet.ko + modules.* (depmod output), with a stamp
-#   runs/<pid>/       per-run staging tree (hard links into the project)
+#   runs/<pid>/       per-run staging tree, only when unshare -m is unavailable
 
 # Exit codes of lab/run besides COMMAND's own status (see README.md).
 EX_DMESG=123     # kernel log had WARNING/BUG/Oops/... (COMMAND itself exited 0)
@@ -118,6 +118,7 @@ is_elf() { [[ -f $1 && $(head -c4 "$1" 2>/dev/null | od -An -c | tr -d ' ') == '
 copy_file() {
     local dst=$2$(usrpath "$1")
     [[ -e $dst ]] && return 0
+    [[ -z ${INPUTS:-} ]] || echo "$1" >> "$INPUTS"
     mkdir -p "$(dirname "$dst")"
     cp -L --preserve=mode,timestamps "$1" "$dst"
 }
@@ -129,19 +130,21 @@ copy_with_libs() {
 
 # ---------------------------------------------------------------- base cache
 
-# Hash of every input of sys.img and the initrd.  Cheap (stat, no reading of
-# big files), so it runs on every invocation.
+# Hash of every input of sys.img and the initrd: lab's own scripts, the
+# kernel, and (stat only) every host file that the last build copied, as
+# recorded in <kver>/inputs -- if a tool gains a new library, the tool
+# itself changed, so the list stays complete without running ldd each time.
 base_key() {
-    local t
     {
-        echo "format 1 $KVER"
+        echo "format 2 $KVER"
         cat "$LAB_DIR/lib.sh" "$LAB_DIR/guest-init"
-        for t in "${GUEST_TOOLS[@]}"; do
-            [[ -e $t ]] || continue
-            stat -L -c '%n %s %Y' "$t" $(elf_libs "$t")
-        done
         stat -L -c '%n %s %Y' /boot/vmlinuz-"$KVER" /lib/modules/"$KVER"/modules.dep \
-            /etc/protocols /etc/services
+            "${GUEST_TOOLS[@]}" 2>&1   # (a tool installed later changes the key too)
+        if [[ -f $KCACHE/inputs ]]; then
+            xargs -d '\n' stat -L -c '%n %s %Y' < "$KCACHE/inputs" 2>&1
+        else
+            echo "no inputs yet"
+        fi
     } | sha256sum | cut -c1-16
 }
 
@@ -157,6 +160,8 @@ ensure_base() {
     local sr=$KCACHE/sysroot mods=/lib/modules/$KVER
     rm -rf "$sr" "$KCACHE/initrd.d"
     mkdir -p "$sr/usr/bin" "$sr/usr/sbin" "$sr/usr/lib/modules/$KVER"
+    INPUTS=$KCACHE/inputs.tmp
+    printf '%s\n' /etc/protocols /etc/services /etc/iproute2 /usr/lib/x86_64-linux-gnu/tc > "$INPUTS"
 
     # Tools and libraries, at their guest paths under /usr.
     local t a
@@ -225,7 +230,8 @@ EOF
     mv -f "$KCACHE/sys.img.tmp" "$KCACHE/sys.img"
     mv -f "$KCACHE/initrd.tmp" "$KCACHE/initrd"
     rm -rf "$ir"
-    echo "$key" > "$KCACHE/key"
+    mv -f "$INPUTS" "$KCACHE/inputs"; INPUTS=
+    base_key > "$KCACHE/key"   # now over the recorded inputs
     rm -f "$KCACHE/mod/stamp"   # module depmod output depends on the module set
     echo "lab: guest base ready in $((SECONDS - t0)) s" >&2
 }
@@ -290,14 +296,13 @@ ensure_module() {
 # Quote for the guest's POSIX sh.
 shquote() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
 
-# make_run_image MODE IMG: stage env, cmd, module, --add files and the
-# project tree (hard links, no .git/.lab-cache) and make an ext4 image.
-make_run_image() {
-    local mode=$1 img=$2 st=$CACHE/runs/$$
-    rm -rf "$st"; mkdir -p "$st/tree"
-    STAGE=$st
+# stage_control MODE DIR: the per-run control files: env, cmd, module/
+# (vnet.ko + modules.*), add/ (--add paths, at their guest paths).
+stage_control() {
+    local mode=$1 st=$2
+    mkdir -p "$st"
     local rows=24 cols=80
-    if [[ $mode == shell ]] && [[ -t 0 ]]; then read -r rows cols < <(stty size 2>/dev/null || echo 24 80); fi
+    if [[ $mode == shell && -t 0 ]]; then read -r rows cols < <(stty size 2>/dev/null || echo 24 80); fi
     {
         echo "LAB_MODE=$mode"
         echo "LAB_ROOT=$(shquote "$ROOT")"
@@ -311,37 +316,61 @@ make_run_image() {
     } > "$st/cmd"
     if ((!NO_MODULE)); then mkdir -p "$st/module"; cp "$MODDIR"/vnet.ko "$MODDIR"/modules.* "$st/module/"; fi
 
-    # The project tree, hard-linked (same file system as .lab-cache).
-    local e
-    shopt -s nullglob dotglob
-    for e in "$ROOT"/*; do
-        case ${e##*/} in .git|.lab-cache) continue ;; esac
-        cp -al "$e" "$st/tree/"
-    done
-    shopt -u nullglob dotglob
-
     # --add: files/directories at the same path; ELF executables bring libs.
-    local p f
+    local p f lib
     for p in "${ADDS[@]}"; do
         p=$(realpath -s "$p")
         mkdir -p "$st/add$(dirname "$(usrpath "$p")")"
         cp -a --dereference "$p" "$st/add$(usrpath "$p")"
         while IFS= read -r f; do
-            is_elf "$f" && [[ -x $f ]] && for lib in $(elf_libs "$f"); do copy_file "$lib" "$st/add"; done
+            if [[ -x $f ]] && is_elf "$f"; then
+                for lib in $(elf_libs "$f"); do copy_file "$lib" "$st/add"; done
+            fi
         done < <(find -L "$p" -type f)
     done
+}
 
-    local kb files
-    kb=$(du -sk "$st" | cut -f1); files=$(find "$st" | wc -l)
-    mke2fs -q -F >/dev/null -t ext4 -O ^has_journal -E nodiscard -m 0 -N $((files + 16384)) -d "$st" \
-        "$img" "$((kb / 1024 * 5 / 4 + files / 200 + 512))M" || die "mke2fs run image failed"
+# make_run_image IMG CTL: ext4 image of the project tree, without .git and
+# .lab-cache, with the control files as /.lab-cache.  Fast path: in a private
+# mount namespace, bind the control dir over .lab-cache and an empty dir
+# over .git, then mke2fs -d the project root directly (no copy).  Fallback:
+# a hard-linked staging copy.
+make_run_image() {
+    local img=$1 ctl=$2 kb files
+    kb=$(du -sk --exclude=.git --exclude=.lab-cache "$ROOT" | cut -f1)
+    files=$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.lab-cache" \) -prune -o -print | wc -l)
+    local size=$((kb / 1024 * 5 / 4 + files / 200 + 512)) inodes=$((files + 16384))
+    mkdir -p "$RUNDIR/empty"
+    # shellcheck disable=SC2016
+    if unshare -m bash -c '
+            set -e; root=$1 ctl=$2 empty=$3; shift 3
+            mount --bind "$ctl" "$root/.lab-cache"
+            [[ ! -e $root/.git ]] || mount --bind "$empty" "$root/.git"
+            mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -d "$root" "$@" > /dev/null
+        ' _ "$ROOT" "$ctl" "$RUNDIR/empty" -N "$inodes" "$img" "${size}M" 2>"$RUNDIR/unshare.err"; then
+        return 0
+    fi
+    note "mount namespace unavailable ($(head -n1 "$RUNDIR/unshare.err")): staging with hard links"
+    local st=$CACHE/runs/$$ e
+    rm -rf "$st"; mkdir -p "$st"
+    shopt -s nullglob dotglob
+    for e in "$ROOT"/*; do
+        case ${e##*/} in .git|.lab-cache) continue ;; esac
+        cp -al "$e" "$st/"
+    done
+    shopt -u nullglob dotglob
+    cp -a "$ctl" "$st/.lab-cache"
+    mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -N "$inodes" -d "$st" "$img" "${size}M" > /dev/null \
+        || die "mke2fs run image failed"
     rm -rf "$st"
 }
 
 # qemu_args MODE OUTDIR: the qemu command line, into QEMU[].
 qemu_args() {
     local mode=$1 d=$2
-    QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$SMP" -m "${LAB_MEM:-2G}"
+    # -cpu: TCG in qemu 7.2 corrupts 6.12's SLUB (per-cpu cmpxchg16b under
+    # thread=multi) and LA57 paging: both off.
+    QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "${LAB_CPU:-max,la57=off,cx16=off}" -smp "$SMP" -m "${LAB_MEM:-2G}"
         -nodefaults -no-user-config -display none -no-reboot
         -kernel "/boot/vmlinuz-$KVER" -initrd "$KCACHE/initrd"
         -append "console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init ${LAB_APPEND:-}"
@@ -374,7 +403,8 @@ lab_prepare() {
     flock 9
     ensure_base
     ((NO_MODULE)) || ensure_module
-    make_run_image "$mode" "$RUNDIR/run.img"
+    stage_control "$mode" "$RUNDIR/ctl"
     flock -u 9; exec 9>&-
+    make_run_image "$RUNDIR/run.img" "$RUNDIR/ctl"
     qemu_args "$mode" "$RUNDIR"
 }
