@@ -22,6 +22,14 @@ OUT=""
 RC=0
 
 export LC_ALL=C
+KSFT_SH=${KSFT_SH:-sh}
+
+# Under busybox sh with standalone applets, "ip" would be busybox's: refuse
+# to run with an ip that is not iproute2 rather than fail confusingly.
+case "$(ip -V 2>&1)" in
+*iproute2*) ;;
+*) echo "SKIP: ip is not iproute2 (run with bash or a shell without busybox applets)"; exit 4 ;;
+esac
 
 log() { echo "$*"; }
 
@@ -178,28 +186,28 @@ run() {
 
 # check_ok DESC CMD...: the command must succeed.
 check_ok() {
-	_d=$1
+	__c_d=$1
 	shift
 	run "$@"
 	CHECKS=$((CHECKS + 1))
 	if [ "$RC" -eq 0 ]; then
-		pass "$_d"
+		pass "$__c_d"
 	else
-		fail "$_d: '$*' failed with status $RC:"
+		fail "$__c_d: '$*' failed with status $RC:"
 		printf '%s\n' "$OUT" | sed 's/^/    | /'
 	fi
 }
 
 # check_fails DESC CMD...: the command must fail.
 check_fails() {
-	_d=$1
+	__c_d=$1
 	shift
 	run "$@"
 	CHECKS=$((CHECKS + 1))
 	if [ "$RC" -ne 0 ]; then
-		pass "$_d (status $RC)"
+		pass "$__c_d (status $RC)"
 	else
-		fail "$_d: '$*' succeeded, expected failure:"
+		fail "$__c_d: '$*' succeeded, expected failure:"
 		printf '%s\n' "$OUT" | sed 's/^/    | /'
 	fi
 }
@@ -207,18 +215,18 @@ check_fails() {
 # check_errno DESC ENAME CMD...: run one of our clients and expect it to
 # fail with ENAME ("0" = success).  The clients print error=ENAME.
 check_errno() {
-	_d=$1
-	_e=$2
+	__c_d=$1
+	__c_e=$2
 	shift 2
 	run "$@"
 	CHECKS=$((CHECKS + 1))
-	_got=$(kv error)
-	[ "$RC" -eq 0 ] && _got=0
-	[ -z "$_got" ] && _got="status $RC"
-	if [ "$_got" = "$_e" ]; then
-		pass "$_d ($_e)"
+	__c_got=$(kv error)
+	[ "$RC" -eq 0 ] && __c_got=0
+	[ -z "$__c_got" ] && __c_got="status $RC"
+	if [ "$__c_got" = "$__c_e" ]; then
+		pass "$__c_d ($__c_e)"
 	else
-		fail "$_d: expected $_e, got $_got:"
+		fail "$__c_d: expected $__c_e, got $__c_got:"
 		printf '%s\n' "$OUT" | sed 's/^/    | /'
 	fi
 }
@@ -251,8 +259,8 @@ dev_ifindex() { cat "/sys/class/net/$1/ifindex" 2>/dev/null; }
 
 # dev_noarp DEV: prints 1 if IFF_NOARP is set, 0 if not.
 dev_noarp() {
-	_f=$(cat "/sys/class/net/$1/flags" 2>/dev/null) || { echo "?"; return; }
-	echo $(( (_f & 0x80) != 0 ))
+	__nf=$(cat "/sys/class/net/$1/flags" 2>/dev/null) || { echo "?"; return; }
+	echo $(( (__nf & 0x80) != 0 ))
 }
 
 # ethtool_stat DEV NAME: one counter of "ethtool -S".
@@ -299,23 +307,23 @@ ipjson_stat() {
 
 # wait_for COND_CMD... : retry a command for up to 5 s (50 x 0.1 s).
 wait_for() {
-	_i=0
-	while [ $_i -lt 50 ]; do
+	__wf_i=0
+	while [ $__wf_i -lt 50 ]; do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
-		_i=$((_i + 1))
+		__wf_i=$((__wf_i + 1))
 	done
 	return 1
 }
 
 # wait_line FILE ERE [TENTHS]: wait until FILE has a line matching ERE.
 wait_line() {
-	_i=0
-	_n=${3:-100}
-	while [ $_i -lt "$_n" ]; do
+	__wl_i=0
+	__wl_n=${3:-100}
+	while [ $__wl_i -lt "$__wl_n" ]; do
 		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
-		_i=$((_i + 1))
+		__wl_i=$((__wl_i + 1))
 	done
 	return 1
 }
@@ -372,7 +380,7 @@ topo_veth() {
 		sysctl_w net.ipv4.conf.$k.rp_filter 0
 	done
 	ip netns exec $PEER sh -c 'echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter'
-	wait_for sh -c '[ "$(cat /sys/class/net/veth0/operstate)" = up ]'
+	wait_for $KSFT_SH -c '[ "$(cat /sys/class/net/veth0/operstate)" = up ]'
 }
 
 # vnet_attach_canonical: vnet0 relays to veth0, 10.0.0.2/32, up, and the
@@ -383,10 +391,10 @@ vnet_attach_canonical() {
 	for k in vnet0; do
 		sysctl_w net.ipv4.conf.$k.rp_filter 0
 	done
-	ip addr add $VNET_IP/32 dev vnet0
+	ip addr replace $VNET_IP/32 dev vnet0
 	ip link set vnet0 up
-	ip route add $PEER_IP/32 dev vnet0 src $VNET_IP ||
-		fail "ip route add $PEER_IP/32 dev vnet0"
+	ip route replace $PEER_IP/32 dev vnet0 src $VNET_IP ||
+		fail "ip route replace $PEER_IP/32 dev vnet0"
 }
 
 ksft_cleanup() {

@@ -26,6 +26,13 @@ for t in "$DIR"/tests/[0-9]*.sh; do
 	tests="$tests $t"
 done
 
+# Busybox sh (built with FEATURE_SH_STANDALONE, as Debian's is) runs its
+# own applets (ip, ping, tc...) ahead of $PATH: run the tests with bash when
+# the guest has it, so that "ip" is iproute2.  The tests are POSIX sh.
+KSFT_SH=sh
+command -v bash >/dev/null 2>&1 && KSFT_SH=bash
+export KSFT_SH
+
 TIMEOUT_CMD=""
 command -v timeout >/dev/null 2>&1 && TIMEOUT_CMD="timeout $TIMEOUT"
 
@@ -46,7 +53,7 @@ for t in $tests; do
 	start=$(date +%s)
 	: > "$tmp/out"
 	# Stream the test's output as TAP comments while keeping a copy.
-	{ $TIMEOUT_CMD sh "$t" 2>&1; echo $? > "$tmp/rc"; } |
+	{ $TIMEOUT_CMD $KSFT_SH "$t" 2>&1; echo $? > "$tmp/rc"; } |
 	while IFS= read -r line; do
 		echo "# $line"
 		echo "$line" >> "$tmp/out"

@@ -18,7 +18,7 @@ check_eq "attached: ARP on" 0 "$(dev_noarp vnet0)"
 check_match "ip link shows vnet0@veth0" 'vnet0@veth0' "$(ip link show dev vnet0)"
 
 ip link set vnet0 up
-wait_for sh -c '[ "$(cat /sys/class/net/vnet0/operstate)" = up ]'
+wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" = up ]'
 check_match "attached, slave up: operstate up/unknown" '^(up|unknown)$' "$(dev_operstate vnet0)"
 check_nomatch "attached, slave up: carrier" 'NO-CARRIER' "$(ip link show dev vnet0)"
 sleep 2
@@ -30,7 +30,7 @@ check_fails "user MAC change refused while attached" \
 	ip link set vnet0 address 02:66:77:88:99:aa
 check_eq "MAC unchanged after refused change" "$(dev_mac veth0)" "$(dev_mac vnet0)"
 check_ok "change veth0's MAC" ip link set veth0 address 02:aa:bb:cc:dd:01
-wait_for sh -c '[ "$(cat /sys/class/net/vnet0/address)" = 02:aa:bb:cc:dd:01 ]'
+wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/address)" = 02:aa:bb:cc:dd:01 ]'
 check_eq "vnet0 follows the slave's new MAC" 02:aa:bb:cc:dd:01 "$(dev_mac vnet0)"
 
 # --- MTU
@@ -40,7 +40,7 @@ check_range "vnet0 MTU still <= slave's" 68 1500 "$(dev_mtu vnet0)"
 check_ok "vnet0 MTU below the slave's accepted" ip link set vnet0 mtu 1400
 check_eq "vnet0 MTU 1400" 1400 "$(dev_mtu vnet0)"
 check_ok "lower veth0 MTU to 1300" ip link set veth0 mtu 1300
-wait_for sh -c '[ "$(cat /sys/class/net/vnet0/mtu)" = 1300 ]'
+wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/mtu)" = 1300 ]'
 check_eq "vnet0 follows the slave's MTU down" 1300 "$(dev_mtu vnet0)"
 check_fails "vnet0 MTU 1400 now above the slave's" ip link set vnet0 mtu 1400
 check_ok "raise veth0 MTU to 1500" ip link set veth0 mtu 1500
@@ -57,11 +57,11 @@ ip link set veth0 mtu 1500
 # --- carrier follows the slave
 ip link set vnet0 up
 check_ok "veth0 down" ip link set veth0 down
-wait_for sh -c '[ "$(cat /sys/class/net/vnet0/operstate)" = lowerlayerdown ]'
+wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" = lowerlayerdown ]'
 check_eq "slave down: vnet0 operstate" lowerlayerdown "$(dev_operstate vnet0)"
 check_match "slave down: vnet0 NO-CARRIER" 'NO-CARRIER' "$(ip link show dev vnet0)"
 check_ok "veth0 up" ip link set veth0 up
-wait_for sh -c '[ "$(cat /sys/class/net/vnet0/operstate)" = up ]'
+wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" = up ]'
 check_eq "slave up again: vnet0 operstate" up "$(dev_operstate vnet0)"
 check_nomatch "slave up again: carrier back" 'NO-CARRIER' "$(ip link show dev vnet0)"
 

@@ -10,18 +10,19 @@ vnet_reload
 topo_veth
 check_errno "attach vnet0 to veth0" 0 "$VNET_IOCTL" vnet0 set veth0 pass
 ip link set vnet0 up
-wait_for sh -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
+wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
 sleep 1
 
 # timed_run COUNT INTERVAL_US SETCMD...
 timed_run() {
-	_n=$1 _iv=$2
+	T_N=$1
+	T_IV=$2
 	shift 2
 	"$VNET_IOCTL" vnet0 reset >/dev/null || fail "reset"
-	peer_recv_start $out "$_n"
+	peer_recv_start $out "$T_N"
 	run "$@"
 	[ "$RC" -eq 0 ] || fail "'$*' failed: $OUT"
-	run "$PKTLOOP" send vnet0 count="$_n" interval_us="$_iv"
+	run "$PKTLOOP" send vnet0 count="$T_N" interval_us="$T_IV"
 	T_SENT=$(kv sent_ok)
 	R=$(peer_recv_finish $out)
 	T_RECV=$(kv received "$R")
@@ -30,8 +31,8 @@ timed_run() {
 	T_PCT=$(ethtool_stat vnet0 tx_drop_percent)
 	T_DROPPED=$(ethtool_stat vnet0 tx_dropped)
 	echo "run '$*': sent=$T_SENT tx_packets=$T_TX tx_drop_time=$T_DROP tx_dropped=$T_DROPPED peer_received=$T_RECV"
-	check_eq "$*: all sends accepted" "$_n" "$T_SENT"
-	check_eq "$*: every frame relayed or dropped by time" "$_n" $((T_TX + T_DROP))
+	check_eq "$*: all sends accepted" "$T_N" "$T_SENT"
+	check_eq "$*: every frame relayed or dropped by time" "$T_N" $((T_TX + T_DROP))
 	check_eq "$*: tx_dropped = tx_drop_time" "$T_DROP" "$T_DROPPED"
 	check_eq "$*: no percent drops" 0 "$T_PCT"
 	check_eq "$*: the peer got exactly the relayed frames" "$T_TX" "$T_RECV"

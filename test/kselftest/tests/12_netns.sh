@@ -74,9 +74,9 @@ check_ok "move vnet0 back" ip -n $NS link set vnet0 netns 1
 # CAP_NET_ADMIN over a namespace owned by an unprivileged user namespace
 if command -v unshare >/dev/null 2>&1 &&
 	unpriv unshare -Urn true 2>/dev/null; then
-	run unpriv unshare -Urn sh -c "
+	run unpriv unshare -Urn "$KSFT_SH" -c "
 		ip link add vu0 type vnet || exit 90
-		'$VNET_GENL' set vu0 mode=percent arg1=25 || exit 91
+		'$VNET_GENL' set vu0 mode=percent arg1=25 >/dev/null || exit 91
 		'$VNET_IOCTL' vu0 set '' time 10 20 || exit 92
 		'$VNET_IOCTL' vu0 get"
 	echo "$OUT"
