@@ -23,7 +23,6 @@
       ],
       'defines': [
         'NAPI_VERSION=8',
-        'NAPI_CPP_EXCEPTIONS',
         'NODE_ADDON_API_CPP_EXCEPTIONS',
         'NODE_ADDON_API_DISABLE_DEPRECATED',
       ],
