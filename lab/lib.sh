@@ -21,7 +21,7 @@ CACHE=$ROOT/.lab-cache
 
 # Programs (and their shared libraries) shipped to the guest, if present.
 GUEST_TOOLS=(
-    /usr/bin/busybox /usr/bin/bash /usr/bin/node
+    /usr/bin/busybox /usr/bin/dash /usr/bin/bash /usr/bin/node
     /usr/sbin/ip /usr/sbin/tc /usr/sbin/genl /usr/sbin/bridge /usr/bin/ss
     /usr/sbin/ethtool /usr/bin/tcpdump /usr/bin/ping
     /usr/bin/setpriv /usr/bin/unshare /usr/bin/nsenter /usr/bin/strace
@@ -169,6 +169,9 @@ ensure_base() {
     [[ -d /usr/lib/x86_64-linux-gnu/tc ]] && cp -a /usr/lib/x86_64-linux-gnu/tc "$sr/usr/lib/x86_64-linux-gnu/"
     for a in modprobe insmod rmmod depmod modinfo lsmod; do ln -sf ../bin/kmod "$sr/usr/sbin/$a"; done
     ln -sf ../sbin/lsmod "$sr/usr/bin/lsmod"
+    # /bin/sh is dash as on Debian (or bash): NOT busybox ash, which would
+    # run its own applets (ip, modprobe, ping...) instead of the real tools.
+    if [[ -e $sr/usr/bin/dash ]]; then ln -s dash "$sr/usr/bin/sh"; else ln -s bash "$sr/usr/bin/sh"; fi
     # busybox applets for everything not provided by a real tool above.
     local p
     for p in $(/usr/bin/busybox --list-full); do
@@ -337,9 +340,11 @@ stage_control() {
 # a hard-linked staging copy.
 make_run_image() {
     local img=$1 ctl=$2 kb files
-    kb=$(du -sk --exclude=.git --exclude=.lab-cache "$ROOT" | cut -f1)
-    files=$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.lab-cache" \) -prune -o -print | wc -l)
-    local size=$((kb / 1024 * 5 / 4 + files / 200 + 512)) inodes=$((files + 16384))
+    # One pass for size and file count; the image is sparse, so generous
+    # headroom (tests may write into the tree) costs nothing.
+    read -r kb files < <(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.lab-cache" \) -prune \
+        -o -printf '%k\n' | awk '{ k += $1; n++ } END { print k + 0, n + 0 }')
+    local size=$((kb / 1024 * 2 + 1024)) inodes=$((files * 2 + 16384))
     mkdir -p "$RUNDIR/empty"
     # shellcheck disable=SC2016
     if unshare -m bash -c '
