@@ -1,0 +1,127 @@
+/*
+ * test/fake-binding.ts: its own behaviour, and parity with the addon for
+ * everything the host can check (argument validation, error shapes).
+ */
+import { ABI } from '../../src/abi';
+import { VnetSystemError } from '../../src/binding/errors';
+import type { VnetBinding } from '../../src/binding/types';
+import { FakeBinding, IFF_NOARP, IFF_RUNNING, IFF_UP, standardFake, sysErr } from '../fake-binding';
+import { native, thrown } from './helpers';
+
+describe('parity with the addon', () => {
+  const real = native();
+  const fake = new FakeBinding();
+  fake.addLoopback();
+  fake.moduleLoaded = false;
+
+  const cases: [string, (b: VnetBinding) => unknown][] = [
+    ['missing device', (b) => b.getInterface('vnet_nope')],
+    ['SIOCDEVPRIVATE on lo', (b) => b.getRelay('lo')],
+    ['reset on a missing device', (b) => b.resetStats('vnet_nope')],
+    ['linkStats on a missing device', (b) => b.linkStats('vnet_nope')],
+    ['module not loaded', (b) => b.openGenl()],
+    ['name too long', (b) => b.getInterface('0123456789abcdef')],
+    ['empty name', (b) => b.getInterface('')],
+    ['name not a string', (b) => b.getInterface(7 as unknown as string)],
+    ['bad mtu', (b) => b.setMtu('lo', 1.5)],
+    ['bad address', (b) => b.setAddress('lo', '1.2.3')],
+    ['bad relay info', (b) => b.setRelay('lo', { slave: 'x'.repeat(20), mode: 0, arg1: 0, arg2: 0 })],
+    ['flags out of range', (b) => b.changeFlags('lo', -1, 0)],
+  ];
+  test.each(cases)('%s', (_what, fn) => {
+    const r = thrown(() => fn(real));
+    const f = thrown(() => fn(fake));
+    expect(f.constructor.name).toBe(r.constructor.name);
+    expect(f.message).toBe(r.message);
+    for (const k of ['errno', 'code', 'syscall', 'ifname', 'extack']) expect([k, f[k]]).toEqual([k, r[k]]);
+  });
+
+  test('constants', () => {
+    expect({ ...fake.constants }).toEqual({ ...real.constants });
+  });
+});
+
+describe('the fake', () => {
+  test('records calls; validation failures never reach the kernel', () => {
+    const k = standardFake();
+    expect(() => k.setMtu('x'.repeat(16), 1000)).toThrow(TypeError);
+    expect(k.calls).toEqual([{ method: 'setMtu', args: ['x'.repeat(16), 1000], sent: false }]);
+    expect(k.kernelCalls()).toEqual([]);
+    k.setMtu('vnet0', 1400);
+    expect(k.kernelCalls('setMtu')).toHaveLength(1);
+    expect(k.mutations()).toHaveLength(1);
+  });
+
+  test('relay SET semantics over ioctl and netlink', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    const s = g.set({ dev: 'vnet0', mode: ABI.VNET_MODE_PERCENT, arg1: 30, arg2: 9, seed: 5n, slave: 'eth0' });
+    expect(s).toMatchObject({ mode: 1, arg1: 30, arg2: 0, seed: 5n, slaveName: 'eth0' });
+    expect(k.getRelay('vnet0')).toEqual({ slave: 'eth0', mode: 1, arg1: 30, arg2: 0 });
+    expect(k.device('vnet0').mac).toBe(k.device('eth0').mac);
+    expect(k.device('vnet0').flags & IFF_NOARP).toBe(0);
+    const e = thrown(() => g.set({ dev: 'vnet0', mode: 1, arg1: 101, arg2: 0 }));
+    expect(e).toBeInstanceOf(VnetSystemError);
+    expect(e.message).toBe(
+      "EINVAL: invalid argument, genl VNET_CMD_SET 'vnet0': vnet: percent mode: arg1, the share of packets passed, must be 0..100",
+    );
+    expect(thrown(() => k.setRelay('vnet0', { slave: 'lo', mode: 0, arg1: 0, arg2: 0 })).code).toBe('EINVAL');
+    expect(thrown(() => k.setRelay('vnet0', { slave: 'vnet0', mode: 0, arg1: 0, arg2: 0 })).code).toBe('ELOOP');
+    expect(thrown(() => g.get('lo')).extack).toBe('not a vnet device');
+    expect(thrown(() => g.set({ dev: 'vnet0', mode: 5, arg1: 0, arg2: 0 })).code).toBe('ERANGE');
+    k.setRelay('vnet0', { slave: '', mode: 2, arg1: 10, arg2: 20 });
+    expect(k.device('vnet0').flags & IFF_NOARP).toBe(IFF_NOARP);
+  });
+
+  test('events, slave loss, unprivileged, module not loaded, injected errors', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    g.subscribe();
+    g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0, slave: 'eth0' });
+    expect(g.nextEvent(10)!.event).toBe(ABI.VNET_EVENT_CONFIG);
+    k.removeDevice('eth0');
+    const lost = g.nextEvent(10)!;
+    expect(lost.event).toBe(ABI.VNET_EVENT_SLAVE_LOST);
+    expect(lost.state.stats.slave_lost).toBe(1n);
+    expect(g.nextEvent(10)).toBeNull();
+
+    k.privileged = false;
+    expect(thrown(() => k.resetStats('vnet0')).code).toBe('EPERM');
+    expect(k.getRelay('vnet0').slave).toBe('');
+    k.privileged = true;
+
+    k.injectError('genl.get', 'EBUSY', { extack: 'busy now' });
+    const e = thrown(() => g.get('vnet0'));
+    expect(e.message).toBe("EBUSY: resource busy or locked, genl VNET_CMD_GET 'vnet0': busy now");
+    expect(g.get('vnet0').ifname).toBe('vnet0');
+
+    k.failNext.set('getInterface', sysErr('ENODEV', 'ioctl(SIOCGIFINDEX)', { ifname: 'vnet0' }));
+    expect(thrown(() => k.getInterface('vnet0')).code).toBe('ENODEV');
+
+    g.close();
+    expect(thrown(() => g.get('vnet0')).code).toBe('EBADF');
+    expect(k.openSocketCount()).toBe(0);
+    k.moduleLoaded = false;
+    expect(thrown(() => k.openGenl()).code).toBe('ENOENT');
+  });
+
+  test('ifconfig semantics and traffic', () => {
+    const k = standardFake();
+    k.setAddress('vnet0', '10.1.2.3');
+    expect(k.getInterface('vnet0').ipv4).toEqual({ address: '10.1.2.3', netmask: '255.0.0.0', broadcast: '10.255.255.255' });
+    k.setNetmask('vnet0', '255.255.255.0');
+    expect(k.getInterface('vnet0').ipv4!.broadcast).toBe('10.1.2.255');
+    expect(thrown(() => k.setNetmask('vnet0', '255.0.255.0')).code).toBe('EINVAL');
+    const f = k.changeFlags('vnet0', IFF_UP, 0);
+    expect(f & (IFF_UP | IFF_RUNNING)).toBe(IFF_UP | IFF_RUNNING);
+    expect(k.driverName('vnet0')).toBe('vnet');
+    k.transmit('vnet0', 3, 100);
+    expect(k.linkStats('vnet0').tx_packets).toBe(3n);
+    k.openGenl().set({ dev: 'vnet0', mode: ABI.VNET_MODE_PERCENT, arg1: 0, arg2: 0, slave: 'eth0' });
+    k.transmit('vnet0', 5);
+    const st = k.openGenl().get('vnet0').stats;
+    expect(st.tx_drop_percent).toBe(5n);
+    expect(st.tx_dropped).toBe(5n);
+    expect(st.tx_packets).toBe(3n);
+  });
+});
