@@ -75,6 +75,7 @@ static uint8_t *seen;
 static unsigned long received, dups, foreign, sent_ok, send_errors;
 static unsigned long errcount[MAX_ERRNO];
 static int first_error;
+static long long elapsed_ms, late_max_us;
 static int stopping;
 
 static long long now_ms(void)
@@ -238,8 +239,10 @@ static void report(void)
 				printf("err_%s=%lu\n", errname(e), errcount[e]);
 		if (first_error)
 			printf("first_error=%s\n", errname(first_error));
-		printf("frame_size=%u\nbytes_sent=%lu\n", opt.size,
-		       sent_ok * opt.size);
+		printf("frame_size=%u\nbytes_sent=%lu\nelapsed_ms=%lld\n",
+		       opt.size, sent_ok * opt.size, elapsed_ms);
+		if (opt.interval_us)
+			printf("late_max_us=%lld\n", late_max_us);
 	}
 	if (strcmp(opt.mode, "send")) {
 		for (i = 0; i < opt.count; i++) {
@@ -252,6 +255,26 @@ static void report(void)
 		printf("received=%lu\ndups=%lu\nforeign=%lu\nseq_hash=%016llx\nsock_drops=%u\n",
 		       received, dups, foreign, (unsigned long long)hash,
 		       st.tp_drops);
+		if (opt.count <= 10000) {
+			/* Received sequence numbers as ranges: "0-29,100-129" */
+			int first = 1;
+
+			printf("ranges=");
+			for (i = 0; i < opt.count; i++) {
+				unsigned long j = i;
+
+				if (!seen[i])
+					continue;
+				while (j + 1 < opt.count && seen[j + 1])
+					j++;
+				printf("%s%lu", first ? "" : ",", i);
+				if (j > i)
+					printf("-%lu", j);
+				first = 0;
+				i = j;
+			}
+			printf("\n");
+		}
 	}
 }
 
@@ -318,14 +341,22 @@ int main(int argc, char **argv)
 	h->tag = htonl(opt.tag);
 
 	{
-		struct timespec next;
+		struct timespec next, now;
+		long long t0 = now_ms();
 		unsigned long i;
 
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		for (i = 0; i < opt.count; i++) {
 			if (opt.interval_us) {
+				long long late;
+
 				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
 						&next, NULL);
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				late = (now.tv_sec - next.tv_sec) * 1000000LL +
+				       (now.tv_nsec - next.tv_nsec) / 1000;
+				if (late > late_max_us)
+					late_max_us = late;
 				next.tv_nsec += opt.interval_us * 1000;
 				while (next.tv_nsec >= 1000000000) {
 					next.tv_nsec -= 1000000000;
@@ -336,6 +367,7 @@ int main(int argc, char **argv)
 			if (loop)
 				drain(0);
 		}
+		elapsed_ms = now_ms() - t0;
 	}
 	if (loop) {
 		long long deadline = now_ms() + opt.wait_ms;

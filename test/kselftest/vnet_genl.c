@@ -269,10 +269,8 @@ static void print_extack(struct nlmsghdr *nlh, size_t off)
 		printf("extack=%s\n", get_str(tb[NLMSGERR_ATTR_MSG], s, sizeof(s)));
 	if (tb[NLMSGERR_ATTR_OFFS])
 		printf("extack_offs=%u\n", get_u32(tb[NLMSGERR_ATTR_OFFS]));
-#ifdef NLMSGERR_ATTR_MISS_TYPE
-	if (NLMSGERR_ATTR_MISS_TYPE <= NLMSGERR_ATTR_MAX && tb[NLMSGERR_ATTR_MISS_TYPE])
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
 		printf("extack_miss_type=%u\n", get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
-#endif
 }
 
 typedef void (*msg_cb)(struct nlmsghdr *nlh, void *arg);

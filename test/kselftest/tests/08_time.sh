@@ -13,19 +13,32 @@ ip link set vnet0 up
 wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
 sleep 1
 
-# timed_run COUNT INTERVAL_US SETCMD...
+# timed_run COUNT INTERVAL_US SETCMD...: configure, send COUNT frames
+# INTERVAL_US apart, collect.  A run during which the sender stalled for
+# more than 50 ms (a loaded TCG host) does not sample time evenly: it is
+# repeated, up to 3 attempts.
 timed_run() {
 	T_N=$1
 	T_IV=$2
 	shift 2
-	"$VNET_IOCTL" vnet0 reset >/dev/null || fail "reset"
-	peer_recv_start $out "$T_N"
-	run "$@"
-	[ "$RC" -eq 0 ] || fail "'$*' failed: $OUT"
-	run "$PKTLOOP" send vnet0 count="$T_N" interval_us="$T_IV"
-	T_SENT=$(kv sent_ok)
-	R=$(peer_recv_finish $out)
+	T_TRY=1
+	while :; do
+		"$VNET_IOCTL" vnet0 reset >/dev/null || fail "reset"
+		peer_recv_start $out "$T_N"
+		run "$@"
+		[ "$RC" -eq 0 ] || fail "'$*' failed: $OUT"
+		run "$PKTLOOP" send vnet0 count="$T_N" interval_us="$T_IV"
+		T_SENT=$(kv sent_ok)
+		T_LATE=$(kv late_max_us)
+		echo "sender: elapsed_ms=$(kv elapsed_ms) late_max_us=$T_LATE"
+		R=$(peer_recv_finish $out)
+		[ "${T_LATE:-0}" -le 50000 ] && break
+		[ $T_TRY -ge 3 ] && { echo "sender kept stalling; judging the last run"; break; }
+		echo "sender stalled for ${T_LATE} us: repeating the run"
+		T_TRY=$((T_TRY + 1))
+	done
 	T_RECV=$(kv received "$R")
+	echo "passed frames (seq, $T_IV us apart): $(kv ranges "$R")"
 	T_TX=$(ethtool_stat vnet0 tx_packets)
 	T_DROP=$(ethtool_stat vnet0 tx_drop_time)
 	T_PCT=$(ethtool_stat vnet0 tx_drop_percent)

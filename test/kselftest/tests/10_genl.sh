@@ -32,6 +32,7 @@ check_errno "echo of an empty string" 0 "$VNET_GENL" echo --len 0
 check_eq "empty echo comes back empty" "0 1" "$(kv msg_len) $(kv match)"
 run "$VNET_GENL" echo --none
 check_ne "echo without the message attribute is refused" 0 "$RC"
+check_eq "echo without the message: extack names the missing VNET_ATTR_MSG" 1 "$(kv extack_miss_type)"
 check_ne "echo without the message: extack message" "" "$(kv extack)"
 check_errno "echo with an unknown attribute" EINVAL "$VNET_GENL" --unknown-attr echo hi
 check_ne "unknown attribute: extack message" "" "$(kv extack)"
@@ -123,6 +124,8 @@ for bad in "mode=percent arg1=101" "mode=percent arg1=-1" "mode=time arg1=0 arg2
 	check_errno "invalid SET ($bad)" EINVAL "$VNET_GENL" set vnet0 $bad
 	check_ne "invalid SET ($bad): extack message" "" "$(kv extack)"
 done
+run "$VNET_GENL" set vnet0 arg1=5
+check_eq "SET without mode: extack names the missing VNET_ATTR_MODE" 4 "$(kv extack_miss_type)"
 check_errno "SET pass with a missing slave" ENODEV "$VNET_GENL" set vnet0 mode=pass slave=ksftnodev0
 check_errno "SET pass with slave = itself" ELOOP "$VNET_GENL" set vnet0 mode=pass slave=vnet0
 check_errno "SET pass with slave = vnet1" ELOOP "$VNET_GENL" set vnet0 mode=pass slave=vnet1
