@@ -14,7 +14,7 @@
 #include "vnet_priv.h"
 
 static const struct nla_policy vnet_link_policy[IFLA_VNET_MAX + 1] = {
-	[IFLA_VNET_MODE]	= NLA_POLICY_MAX(NLA_U32, VNET_MODE_MAX),
+	[IFLA_VNET_MODE]	= { .type = NLA_U32 },
 	[IFLA_VNET_ARG1]	= { .type = NLA_S32 },
 	[IFLA_VNET_ARG2]	= { .type = NLA_S32 },
 	[IFLA_VNET_SEED]	= { .type = NLA_U64 },

@@ -45,7 +45,7 @@ static const struct nla_policy vnet_dev_policy[VNET_ATTR_IFNAME + 1] = {
 static const struct nla_policy vnet_set_policy[VNET_ATTR_SLAVE_NAME + 1] = {
 	[VNET_ATTR_IFINDEX]	= { .type = NLA_U32 },
 	[VNET_ATTR_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[VNET_ATTR_MODE]	= NLA_POLICY_MAX(NLA_U32, VNET_MODE_MAX),
+	[VNET_ATTR_MODE]	= { .type = NLA_U32 },
 	[VNET_ATTR_ARG1]	= { .type = NLA_S32 },
 	[VNET_ATTR_ARG2]	= { .type = NLA_S32 },
 	[VNET_ATTR_SEED]	= { .type = NLA_U64 },
