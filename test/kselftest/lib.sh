@@ -53,6 +53,7 @@ ksft_bin() {
 VNET_IOCTL=$(ksft_bin vnet_ioctl)
 VNET_GENL=$(ksft_bin vnet_genl)
 VNET_NL_ECHO=$(ksft_bin vnet_nl_echo)
+VNET_RTNL=$(ksft_bin vnet_rtnl)
 PKTLOOP=$(ksft_bin pktloop)
 
 # ------------------------------------------------------------------
