@@ -7,6 +7,7 @@
 #   <kver>/initrd     small uncompressed cpio: busybox, /init, /etc, virtio modules
 #   <kver>/kbuild/    copy of kernel/ where vnet.ko is built for <kver>
 #   <kver>/mod/       vnet.ko + modules.* (depmod output), with a stamp
+#   tmp/run.XXXXXX/   per-run files: run.img, output files, pinned base links
 #   runs/<pid>/       per-run staging tree, only when unshare -m is unavailable
 
 # Exit codes of lab/run besides COMMAND's own status (see README.md).
@@ -349,13 +350,18 @@ make_run_image() {
         -o -printf '%k\n' | awk '{ k += $1; n++ } END { print k + 0, n + 0 }')
     local size=$((kb / 1024 * 2 + 1024)) inodes=$((files * 2 + 16384))
     mkdir -p "$RUNDIR/empty"
+    : > "$img"
+    # The image, ctl and empty dirs are all under .lab-cache: open the image
+    # and bind .git before hiding .lab-cache.
     # shellcheck disable=SC2016
     if unshare -m bash -c '
-            set -e; root=$1 ctl=$2 empty=$3; shift 3
-            mount --bind "$ctl" "$root/.lab-cache"
+            set -e; root=$1 ctl=$2 empty=$3 img=$4 size=$5 inodes=$6
+            exec 3<> "$img"
             [[ ! -e $root/.git ]] || mount --bind "$empty" "$root/.git"
-            mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -d "$root" "$@" > /dev/null
-        ' _ "$ROOT" "$ctl" "$RUNDIR/empty" -N "$inodes" "$img" "${size}M" 2>"$RUNDIR/unshare.err"; then
+            mount --bind "$ctl" "$root/.lab-cache"
+            mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -N "$inodes" -d "$root" \
+                /proc/self/fd/3 "${size}M" > /dev/null
+        ' _ "$ROOT" "$ctl" "$RUNDIR/empty" "$img" "$size" "$inodes" 2>"$RUNDIR/unshare.err"; then
         return 0
     fi
     note "mount namespace unavailable ($(head -n1 "$RUNDIR/unshare.err")): staging with hard links"
@@ -382,9 +388,9 @@ qemu_args() {
     # link to set up instead of three (~0.4 s of TCG time on every boot).
     QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "${LAB_CPU:-max,la57=off,cx16=off}" -smp "$SMP" -m "${LAB_MEM:-2G}"
         -nodefaults -no-user-config -display none -no-reboot
-        -kernel "/boot/vmlinuz-$KVER" -initrd "$KCACHE/initrd"
+        -kernel "/boot/vmlinuz-$KVER" -initrd "$d/initrd"
         -append "console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init ${LAB_APPEND:-}"
-        -drive "if=none,id=sys,file=$KCACHE/sys.img,format=raw,snapshot=on,cache=unsafe"
+        -drive "if=none,id=sys,file=$d/sys.img,format=raw,snapshot=on,cache=unsafe"
         -device virtio-blk-pci,drive=sys,serial=labsys,addr=4.0,multifunction=on
         -drive "if=none,id=run,file=$d/run.img,format=raw,cache=unsafe"
         -device virtio-blk-pci,drive=run,serial=labrun,addr=4.1
@@ -406,7 +412,10 @@ lab_prepare() {
     local mode=$1; shift
     parse_args "$mode" "$@"
     ensure_setup
-    RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/lab.XXXXXX")
+    # Per-run files live in the cache (same file system: hard links work).
+    mkdir -p "$CACHE/tmp"
+    find "$CACHE/tmp" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+    RUNDIR=$(mktemp -d "$CACHE/tmp/run.XXXXXX")
     [[ -n ${LAB_KEEP:-} ]] && echo "lab: keeping $RUNDIR" >&2 || trap 'rm -rf "$RUNDIR" "$CACHE/runs/$$"' EXIT
     # One builder per kernel at a time; runs themselves are concurrent.
     exec 9> "$KCACHE/lock"
@@ -414,6 +423,9 @@ lab_prepare() {
     ensure_base
     ((NO_MODULE)) || ensure_module
     stage_control "$mode" "$RUNDIR/ctl"
+    # Pin this base: a concurrent rebuild renames new files into place.
+    ln "$KCACHE/initrd" "$RUNDIR/initrd"
+    ln "$KCACHE/sys.img" "$RUNDIR/sys.img"
     flock -u 9; exec 9>&-
     make_run_image "$RUNDIR/run.img" "$RUNDIR/ctl"
     qemu_args "$mode" "$RUNDIR"
