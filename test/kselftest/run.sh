@@ -63,6 +63,14 @@ for t in $tests; do
 	took=$(( $(date +%s) - start ))
 	echo "# $name: exit $rc after ${took}s"
 
+	# A shell error inside a test (bad arithmetic, missing command...)
+	# means a check did not run: that is a failure, not a pass.
+	sherr=$(grep -E '(\.sh|^sh|^bash): (line [0-9]+: )?.*(syntax error|arithmetic|bad substitution|unbound variable|command not found|not found$|integer expression expected)' "$tmp/out")
+	if [ -n "$sherr" ] && [ "$rc" -eq 0 ]; then
+		echo "# shell errors in $name: a check did not run"
+		rc=1
+	fi
+
 	kmsg=$(dmesg 2>/dev/null | sed -n "/$marker/,\$p" | grep -E "$BAD_DMESG")
 	if [ -n "$kmsg" ]; then
 		echo "# kernel complained during $name:"
