@@ -16,7 +16,10 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = (args) => execFileSync(npm, args, { cwd: root, stdio: 'inherit' });
+// The outer npm's settings (global, prefix, ...) must not reach the inner
+// one: this installs into the package's own folder.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
+const run = (args) => execFileSync(npm, args, { cwd: root, stdio: 'inherit', env });
 
 function main() {
   const missing = ['commander', 'chalk', 'cmake-js', 'typescript', 'node-addon-api'].filter(
