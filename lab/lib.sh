@@ -7,8 +7,10 @@
 #   <kver>/initrd     small uncompressed cpio: busybox, /init, /etc, virtio modules
 #   <kver>/kbuild/    copy of kernel/ where vnet.ko is built for <kver>
 #   <kver>/mod/       vnet.ko + modules.* (depmod output), with a stamp
-#   tmp/run.XXXXXX/   per-run files: run.img, output files, pinned base links
-#   runs/<pid>/       per-run staging tree, only when unshare -m is unavailable
+#   tmp/run.XXXXXX/   per-run files: initrd (base + control cpio), outputs,
+#                     links pinning sys.img and tree.img
+#   tree/<hash>.img   ext4 images of the project tree (4 newest kept)
+#   runs/<pid>/       staging for tree images, only when unshare -m is unavailable
 
 # Exit codes of lab/run besides COMMAND's own status (see README.md).
 EX_DMESG=123     # kernel log had WARNING/BUG/Oops/... (COMMAND itself exited 0)
@@ -337,46 +339,69 @@ stage_control() {
     done
 }
 
-# make_run_image IMG CTL: ext4 image of the project tree, without .git and
-# .lab-cache, with the control files as /.lab-cache.  Fast path: in a private
-# mount namespace, bind the control dir over .lab-cache and an empty dir
-# over .git, then mke2fs -d the project root directly (no copy).  Fallback:
-# a hard-linked staging copy.
-make_run_image() {
-    local img=$1 ctl=$2 kb files
-    # One pass for size and file count; the image is sparse, so generous
-    # headroom (tests may write into the tree) costs nothing.
-    read -r kb files < <(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.lab-cache" \) -prune \
-        -o -printf '%k\n' | awk '{ k += $1; n++ } END { print k + 0, n + 0 }')
-    local size=$((kb / 1024 * 2 + 1024)) inodes=$((files * 2 + 16384))
-    mkdir -p "$RUNDIR/empty"
-    : > "$img"
-    # The image, ctl and empty dirs are all under .lab-cache: open the image
-    # and bind .git before hiding .lab-cache.
-    # shellcheck disable=SC2016
-    if unshare -m bash -c '
-            set -e; root=$1 ctl=$2 empty=$3 img=$4 size=$5 inodes=$6
-            exec 3<> "$img"
-            [[ ! -e $root/.git ]] || mount --bind "$empty" "$root/.git"
-            mount --bind "$ctl" "$root/.lab-cache"
-            mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -N "$inodes" -d "$root" \
-                /proc/self/fd/3 "${size}M" > /dev/null
-        ' _ "$ROOT" "$ctl" "$RUNDIR/empty" "$img" "$size" "$inodes" 2>"$RUNDIR/unshare.err"; then
-        return 0
+# ensure_tree_image: ext4 image of the project tree without .git and
+# .lab-cache, cached under tree/ by a hash of every file's path, size,
+# mtime, mode and owner (one find, ~50 ms), so a test loop that does not
+# touch the tree never packs it again.  The guest opens it with snapshot=on.
+# Fast path: mke2fs -d straight from the project root in a private mount
+# namespace with empty dirs bound over .git and .lab-cache; fallback: a
+# hard-linked staging copy.  Pins the image as $RUNDIR/tree.img.
+ensure_tree_image() {
+    local tc=$CACHE/tree list key kb files
+    mkdir -p "$tc"
+    list=$RUNDIR/tree.list
+    find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.lab-cache" \) -prune \
+        -o -printf '%P\t%s\t%T@\t%m\t%U:%G\t%k\t%l\n' > "$list"
+    key=$(sha256sum < "$list" | cut -c1-16)
+    exec 8> "$tc/lock"; flock 8
+    if [[ ! -f $tc/$key.img ]]; then
+        note "packing the project tree"
+        read -r kb files < <(awk -F'\t' '{ k += $6; n++ } END { print k + 0, n + 0 }' "$list")
+        # Sparse, so generous headroom (tests write into the tree) is free.
+        local size=$((kb / 1024 * 2 + 1024)) inodes=$((files * 2 + 16384)) img=$tc/tmp.$$.img
+        mkdir -p "$RUNDIR/empty"
+        : > "$img"
+        # The image and the empty dir are under .lab-cache too: open the
+        # image and bind .git before hiding .lab-cache.
+        # shellcheck disable=SC2016
+        if ! unshare -m bash -c '
+                set -e; root=$1 empty=$2 img=$3 size=$4 inodes=$5
+                exec 3<> "$img"
+                [[ ! -e $root/.git ]] || mount --bind "$empty" "$root/.git"
+                mount --bind "$empty" "$root/.lab-cache"
+                mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -N "$inodes" -d "$root" \
+                    /proc/self/fd/3 "${size}M" > /dev/null
+            ' _ "$ROOT" "$RUNDIR/empty" "$img" "$size" "$inodes" 2> "$RUNDIR/unshare.err"; then
+            note "mount namespace unavailable ($(head -n1 "$RUNDIR/unshare.err")): staging with hard links"
+            local st=$CACHE/runs/$$ e
+            rm -rf "$st"; mkdir -p "$st"
+            shopt -s nullglob dotglob
+            for e in "$ROOT"/*; do
+                case ${e##*/} in .git|.lab-cache) continue ;; esac
+                cp -al "$e" "$st/"
+            done
+            shopt -u nullglob dotglob
+            mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -N "$inodes" -d "$st" "$img" "${size}M" > /dev/null \
+                || die "mke2fs of the project tree failed"
+            rm -rf "$st"
+        fi
+        mv -f "$img" "$tc/$key.img"
+        # Keep the 4 newest images (running guests hold links to theirs).
+        ls -t "$tc"/*.img | tail -n +5 | xargs -r rm -f
     fi
-    note "mount namespace unavailable ($(head -n1 "$RUNDIR/unshare.err")): staging with hard links"
-    local st=$CACHE/runs/$$ e
-    rm -rf "$st"; mkdir -p "$st"
-    shopt -s nullglob dotglob
-    for e in "$ROOT"/*; do
-        case ${e##*/} in .git|.lab-cache) continue ;; esac
-        cp -al "$e" "$st/"
-    done
-    shopt -u nullglob dotglob
-    cp -a "$ctl" "$st/.lab-cache"
-    mke2fs -q -F -t ext4 -O ^has_journal -E nodiscard -m 0 -N "$inodes" -d "$st" "$img" "${size}M" > /dev/null \
-        || die "mke2fs run image failed"
-    rm -rf "$st"
+    touch "$tc/$key.img"
+    ln -f "$tc/$key.img" "$RUNDIR/tree.img"
+    flock -u 8; exec 8>&-
+}
+
+# make_initrd: the cached base initrd plus a second cpio with the control
+# files at /lab/run (the kernel unpacks concatenated archives).
+make_initrd() {
+    mkdir -p "$RUNDIR/ci/lab"
+    mv "$RUNDIR/ctl" "$RUNDIR/ci/lab/run"
+    { cat "$KCACHE/initrd"
+      (cd "$RUNDIR/ci" && find . -mindepth 1 | cpio -o -H newc --quiet -R 0:0)
+    } > "$RUNDIR/initrd"
 }
 
 # qemu_args MODE OUTDIR: the qemu command line, into QEMU[].
@@ -392,8 +417,8 @@ qemu_args() {
         -append "console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init ${LAB_APPEND:-}"
         -drive "if=none,id=sys,file=$d/sys.img,format=raw,snapshot=on,cache=unsafe"
         -device virtio-blk-pci,drive=sys,serial=labsys,addr=4.0,multifunction=on
-        -drive "if=none,id=run,file=$d/run.img,format=raw,cache=unsafe"
-        -device virtio-blk-pci,drive=run,serial=labrun,addr=4.1
+        -drive "if=none,id=tree,file=$d/tree.img,format=raw,snapshot=on,cache=unsafe"
+        -device virtio-blk-pci,drive=tree,serial=labtree,addr=4.1
         -device virtio-serial-pci,addr=4.2)
     local n
     for n in stdout stderr dmesg status; do
@@ -424,9 +449,9 @@ lab_prepare() {
     ((NO_MODULE)) || ensure_module
     stage_control "$mode" "$RUNDIR/ctl"
     # Pin this base: a concurrent rebuild renames new files into place.
-    ln "$KCACHE/initrd" "$RUNDIR/initrd"
+    make_initrd
     ln "$KCACHE/sys.img" "$RUNDIR/sys.img"
     flock -u 9; exec 9>&-
-    make_run_image "$RUNDIR/run.img" "$RUNDIR/ctl"
+    ensure_tree_image
     qemu_args "$mode" "$RUNDIR"
 }
