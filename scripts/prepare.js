@@ -27,7 +27,7 @@ function main() {
   );
   if (missing.length > 0) {
     console.error(`vnet: installing dependencies (${missing.join(', ')} missing)`);
-    run(['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+    run(['install', '--ignore-scripts', '--no-audit', '--no-fund']);
   }
   run(['run', '--silent', 'build']);
 }

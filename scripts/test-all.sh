@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: every suite of the project, bootstrapping what is missing.
 #
-#   1. host:      lab/setup (Debian packages), npm ci, build (ABI, addon
+#   1. host:      lab/setup (Debian packages), npm install, build (ABI, addon
 #                 with cmake-js, TypeScript), jest unit + native suites,
 #                 and the addon built a second time with node-gyp and
 #                 loaded (so the two builds cannot drift)
@@ -65,7 +65,9 @@ bootstrap() {
 	say "bootstrap"
 	bash lab/setup || return 1
 	if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-		npm ci --no-audit --no-fund || return 1
+		# npm ci rejects this lockfile (npm 11 and platform-optional
+		# packages); npm install honours it and fills what it lacks.
+		npm install --no-audit --no-fund || return 1
 	fi
 	npm run --silent build || return 1
 }
