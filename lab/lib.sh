@@ -92,6 +92,8 @@ ensure_setup() {
     done
     [[ -x /usr/bin/busybox && -x /usr/sbin/ip ]] || ok=0
     [[ -n $(find_kernel "$KPREFIX") ]] || ok=0
+    local k; k=$(find_kernel "$KPREFIX")
+    [[ $NO_MODULE == 1 || -z $k || -f /lib/modules/$k/build/Makefile ]] || ok=0
     if ((!ok)); then
         echo "lab: something is missing, running lab/setup" >&2
         "$LAB_DIR/setup" || die "lab/setup failed"
@@ -414,7 +416,7 @@ qemu_args() {
     QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "${LAB_CPU:-max,la57=off,cx16=off}" -smp "$SMP" -m "${LAB_MEM:-2G}"
         -nodefaults -no-user-config -display none -no-reboot
         -kernel "/boot/vmlinuz-$KVER" -initrd "$d/initrd"
-        -append "console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init ${LAB_APPEND:-}"
+        -append "console=ttyS0 loglevel=5 panic=-1 rdinit=/init ${LAB_APPEND:-}"
         -drive "if=none,id=sys,file=$d/sys.img,format=raw,snapshot=on,cache=unsafe"
         -device virtio-blk-pci,drive=sys,serial=labsys,addr=4.0,multifunction=on
         -drive "if=none,id=tree,file=$d/tree.img,format=raw,snapshot=on,cache=unsafe"
