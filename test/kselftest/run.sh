@@ -34,7 +34,10 @@ command -v bash >/dev/null 2>&1 && KSFT_SH=bash
 export KSFT_SH
 
 TIMEOUT_CMD=""
-command -v timeout >/dev/null 2>&1 && TIMEOUT_CMD="timeout $TIMEOUT"
+if command -v timeout >/dev/null 2>&1; then
+	TIMEOUT_CMD="timeout $TIMEOUT"
+	timeout -k 1 5 true 2>/dev/null && TIMEOUT_CMD="timeout -k 10 $TIMEOUT"
+fi
 
 n=0
 for t in $tests; do n=$((n + 1)); done
@@ -51,13 +54,11 @@ for t in $tests; do
 	echo "$marker" > /dev/kmsg 2>/dev/null
 	echo "# ---- $name"
 	start=$(date +%s)
-	: > "$tmp/out"
-	# Stream the test's output as TAP comments while keeping a copy.
-	{ $TIMEOUT_CMD $KSFT_SH "$t" 2>&1; echo $? > "$tmp/rc"; } |
-	while IFS= read -r line; do
-		echo "# $line"
-		echo "$line" >> "$tmp/out"
-	done
+	# Output to a file, not a pipe: a process the test leaves behind (or one
+	# stuck in the kernel) must not keep the runner waiting for EOF.
+	$TIMEOUT_CMD $KSFT_SH "$t" > "$tmp/out" 2>&1 < /dev/null
+	echo $? > "$tmp/rc"
+	sed 's/^/# /' "$tmp/out"
 	rc=$(cat "$tmp/rc" 2>/dev/null)
 	rc=${rc:-1}
 	took=$(( $(date +%s) - start ))
