@@ -18,6 +18,9 @@ EX_TIMEOUT=124   # LAB_TIMEOUT expired, qemu killed
 EX_LAB=125       # lab failure on the host: usage, setup, module build
 EX_GUEST=122     # guest died without reporting a status, or modprobe vnet failed
 
+# Kernel log lines that fail a run.
+BAD_DMESG='WARNING|BUG|Oops|general protection fault|refcount_t|unregister_netdevice: waiting'
+
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$LAB_DIR")
 CACHE=$ROOT/.lab-cache
