@@ -217,7 +217,6 @@ describe('not found: exit 3', () => {
       ['vnet-down', 'nosuch0'],
       ['vnetconfig', 'nosuch0'],
       ['vnet-reset-stats', 'nosuch0'],
-      ['insanely', '-i', 'nosuch0'],
       ['insanely', '-i', 'nosuch0', 'lo', 'pass'],
     ];
     const rs = await runMany(argvs);
@@ -240,8 +239,6 @@ describe('not found: exit 3', () => {
       ['vnet-up', 'lo', '10.9.9.9/8', 'mtu', '1400'],
       ['vnet-down', 'lo'],
       ['vnet-reset-stats', 'lo'],
-      ['vnetconfig', 'lo'],
-      ['insanely', '-i', 'lo'],
       ['insanely', '-i', 'lo', 'none'],
     ];
     const rs = await runMany(argvs);

@@ -43,18 +43,23 @@ if ((need_build)) && [[ -z ${VNET_E2E_NO_BUILD:-} ]]; then
 fi
 [[ -d dist/commands && -f build/Release/vnet.node ]] || { say "no build output (dist/, build/Release/vnet.node)"; exit 1; }
 
-# --- pack and install, as a user would
+# --- pack and install, as a user would (one install at a time; skipped
+# when neither the tarball nor the files copied in below changed)
+exec 9> "$work/lock"
+flock 9
 say "npm pack"
 rm -f "$work"/vnet-*.tgz
-tgz=$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail -n 1)
-[[ -f $work/$tgz ]] || { say "npm pack produced no tarball"; exit 1; }
-say "npm install -g --prefix build/e2e-prefix $tgz"
-rm -rf "$prefix"
-npm install -g --no-audit --no-fund --prefer-offline --loglevel=error --prefix "$prefix" "$work/$tgz" >&2
-pkgdir=$prefix/lib/node_modules/vnet
-[[ -d $pkgdir ]] || { say "the package was not installed at $pkgdir"; exit 1; }
+# (npm pack runs the package's "prepare" script, whose output comes first)
+if ! npm pack --silent --pack-destination "$work" > "$work/pack.out"; then
+	cat "$work/pack.out" >&2
+	say "npm pack failed"
+	exit 1
+fi
+head -n -1 "$work/pack.out" >&2
+tgz=$(tail -n 1 "$work/pack.out")
+[[ -n $tgz && -f $work/$tgz ]] || { say "npm pack produced no tarball"; exit 1; }
 
-# --- what the tarball should carry but may not (reported, then worked around)
+# What the tarball should carry but may not (reported, then worked around).
 listing=$(tar -tzf "$work/$tgz")
 missing=()
 grep -q '^package/dist/commands/vnetconfig.js$' <<<"$listing" || missing+=(dist)
@@ -62,10 +67,22 @@ grep -q '^package/build/Release/vnet.node$' <<<"$listing" || missing+=(build/Rel
 if ((${#missing[@]})); then
 	say "PACKAGING BUG: $tgz lacks ${missing[*]} (package.json has no \"files\" entry and .gitignore"
 	say "  excludes dist/ and build/, so npm pack leaves them out); copying them into the installed package"
+fi
+
+pkgdir=$prefix/lib/node_modules/vnet
+key=$( { sha256sum "$work/$tgz" | cut -d' ' -f1; for m in "${missing[@]}"; do find "$m" -type f -print0 | sort -z | xargs -0 sha256sum; done; } | sha256sum | cut -c1-16)
+if [[ -f $prefix/.e2e-key && $(cat "$prefix/.e2e-key") == "$key" && -x $prefix/bin/vnetconfig ]]; then
+	say "build/e2e-prefix is up to date"
+else
+	say "npm install -g --prefix build/e2e-prefix $tgz"
+	rm -rf "$prefix"
+	npm install -g --no-audit --no-fund --prefer-offline --loglevel=error --prefix "$prefix" "$work/$tgz" >&2
+	[[ -d $pkgdir ]] || { say "the package was not installed at $pkgdir"; exit 1; }
 	for m in "${missing[@]}"; do
 		mkdir -p "$pkgdir/$(dirname "$m")"
 		cp -a "$root/$m" "$pkgdir/$m"
 	done
+	echo "$key" > "$prefix/.e2e-key"
 fi
 printf '%s\n' "${missing[@]}" > "$work/missing-from-tarball"
 echo "$prefix/bin"

@@ -60,10 +60,8 @@ describe('as nobody', () => {
     const relayBefore = sys(['insanely', '-j']);
     const argvs = [
       ['vnet-up', 'vnet0', '10.5.0.1/24'],
-      ['vnet-up', 'vnet0', 'mtu', '1400'],
       ['vnet-down', 'vnet0'],
       ['insanely', 'none'], // SIOCDEVPRIVATE set
-      ['insanely', 'pv0', 'pass'],
       ['insanely', '--seed', '1', 'pv0', 'loss', '10'], // generic netlink SET
       ['vnet-reset-stats', 'vnet0'],
       ['vnet-reset-stats', '--all'],
