@@ -172,8 +172,10 @@ static int vnet_genl_echo(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, VNET_ATTR_MSG))
+	if (GENL_REQ_ATTR_CHECK(info, VNET_ATTR_MSG)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing message: VNET_ATTR_MSG");
 		return -EINVAL;
+	}
 
 	msg = genlmsg_new(nla_total_size(nla_len(info->attrs[VNET_ATTR_MSG])),
 			  GFP_KERNEL);
@@ -274,8 +276,10 @@ static int vnet_genl_set(struct sk_buff *skb, struct genl_info *info)
 	struct vnet_priv *priv;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, VNET_ATTR_MODE))
+	if (GENL_REQ_ATTR_CHECK(info, VNET_ATTR_MODE)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing relay mode: VNET_ATTR_MODE");
 		return -EINVAL;
+	}
 
 	req.mode = nla_get_u32(tb[VNET_ATTR_MODE]);
 	if (tb[VNET_ATTR_ARG1])
