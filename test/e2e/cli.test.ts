@@ -108,7 +108,7 @@ describe('colour', () => {
 
   test('--color=always colours stdout even into a pipe', () => {
     const r = get('always');
-    expectCode(cases[0][1], r, 0);
+    expectCode(['vnetconfig', '-a', '--color=always'], r, 0);
     expect(r.stdout).toMatch(/\x1b\[1mvnet0\x1b\[22m: flags=/);
   });
 
@@ -129,7 +129,7 @@ describe('colour', () => {
 
   test('diagnostics go to stderr, red with --color=always, plain otherwise', () => {
     const a = get('error always');
-    expectCode(cases[6][1], a, 3);
+    expectCode(['vnetconfig', '--color=always', 'nosuch0'], a, 3);
     expect(a.stdout).toBe('');
     expect(a.stderr).toMatch(/^vnetconfig: \x1b\[31mnosuch0: no such device\x1b\[39m$/m);
   });
