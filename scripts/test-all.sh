@@ -2,7 +2,9 @@
 # npm test: every suite of the project, bootstrapping what is missing.
 #
 #   1. host:      lab/setup (Debian packages), npm install, build (ABI, addon
-#                 with cmake-js, TypeScript), jest unit + native suites,
+#                 with cmake-js, TypeScript); the kernel's build quality
+#                 (W=1 and sparse on 6.1 and 6.12, checkpatch, uapi header);
+#                 jest unit + native suites,
 #                 and the addon built a second time with node-gyp and
 #                 loaded (so the two builds cannot drift)
 #   2. kselftest: the kernel selftests in the lab VM, on every kernel in
@@ -73,6 +75,8 @@ bootstrap() {
 }
 
 host_suites() {
+	say "host: kernel build quality (W=1, sparse, checkpatch, uapi header)"
+	run_counted "kernel quality" "$logdir/kernel-quality.log" bash test/kernel/quality.sh
 	say "host: jest (unit + native)"
 	run_counted "host jest" "$logdir/jest-host.log" node scripts/jest-summary.js test/unit test/native
 }
