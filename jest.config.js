@@ -2,6 +2,8 @@
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/native/**/*.test.ts'],
+  // the addon against the real module: run in the lab by test/e2e/run-lab.sh
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/native/module.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },

@@ -45,6 +45,7 @@ export const IFF_UP = 0x1;
 export const IFF_BROADCAST = 0x2;
 export const IFF_LOOPBACK = 0x8;
 export const IFF_RUNNING = 0x40;
+export const IFF_LOWER_UP = 0x10000;
 export const IFF_NOARP = 0x80;
 export const IFF_MULTICAST = 0x1000;
 /** What SIOCSIFFLAGS may change (dev_change_flags); the rest is kept. */
@@ -539,7 +540,8 @@ export class FakeBinding implements VnetBinding {
     const info: InterfaceInfo = {
       name: d.name,
       ifindex: d.ifindex,
-      flags: this.flagsOf(d),
+      // rtnetlink's 32 bits: LOWER_UP while running with carrier
+      flags: this.flagsOf(d) | (this.running(d) ? IFF_LOWER_UP : 0),
       mtu: d.mtu,
       mac: d.type === 'none' ? '' : d.mac,
       txqueuelen: d.txqueuelen,

@@ -65,6 +65,47 @@ void SetSockaddrIn(struct sockaddr* sa, struct in_addr a) {
   std::memcpy(sa, &sin, sizeof sin);
 }
 
+constexpr const char* kGetLink = "rtnl RTM_GETLINK";
+
+// One interface's RTM_NEWLINK reply (its ifinfomsg and attributes).
+class Link {
+ public:
+  explicit Link(std::vector<nl::Message> replies) : replies_(std::move(replies)) {}
+  const nl::Message& msg() const { return replies_[index_]; }
+  const struct ifinfomsg& ifi() const {
+    return *reinterpret_cast<const struct ifinfomsg*>(msg().payload());
+  }
+  bool Find() {
+    for (size_t i = 0; i < replies_.size(); i++) {
+      const nl::Message& m = replies_[i];
+      if (m.type() == RTM_NEWLINK && m.payload_len() >= sizeof(struct ifinfomsg)) {
+        index_ = i;
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::vector<nl::Message> replies_;
+  size_t index_ = 0;
+};
+
+// RTM_GETLINK for one interface by name, in the caller's network namespace.
+Link GetLink(const std::string& ifname) {
+  nl::NlSocket sock(NETLINK_ROUTE);
+  nl::MsgBuilder req(RTM_GETLINK, 0);
+  struct ifinfomsg ifi;
+  std::memset(&ifi, 0, sizeof ifi);
+  ifi.ifi_family = AF_UNSPEC;
+  req.PutRaw(&ifi, sizeof ifi);
+  req.PutString(IFLA_IFNAME, ifname);
+  nl::ErrorContext ctx{kGetLink, ifname};
+  Link link(sock.Transact(req, ctx));
+  if (!link.Find()) throw SysError(EPROTO, kGetLink, ifname, {}, "no RTM_NEWLINK reply");
+  return link;
+}
+
 // getInterface(ifname) -> InterfaceInfo.
 Napi::Value GetInterface(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -78,9 +119,9 @@ Napi::Value GetInterface(const Napi::CallbackInfo& info) {
     IfIoctl(fd, SIOCGIFINDEX, "SIOCGIFINDEX", ifr);
     out.Set("ifindex", Napi::Number::New(env, ifr.ifr_ifindex));
 
-    ifr = MakeIfreq(ifname);
-    IfIoctl(fd, SIOCGIFFLAGS, "SIOCGIFFLAGS", ifr);
-    unsigned flags = static_cast<unsigned short>(ifr.ifr_flags);
+    // All 32 bits, as ip shows them: SIOCGIFFLAGS truncates to 16 and so
+    // loses LOWER_UP, DORMANT and ECHO.
+    unsigned flags = GetLink(ifname).ifi().ifi_flags;
     out.Set("flags", Napi::Number::New(env, flags));
 
     ifr = MakeIfreq(ifname);
@@ -233,24 +274,11 @@ Napi::Value LinkStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string ifname = IfNameArg(info, 0);
   return Guard(env, [&]() -> Napi::Value {
-    nl::NlSocket sock(NETLINK_ROUTE);
-    nl::MsgBuilder req(RTM_GETLINK, 0);
-    struct ifinfomsg ifi;
-    std::memset(&ifi, 0, sizeof ifi);
-    ifi.ifi_family = AF_UNSPEC;
-    req.PutRaw(&ifi, sizeof ifi);
-    req.PutString(IFLA_IFNAME, ifname);
-    nl::ErrorContext ctx{"rtnl RTM_GETLINK", ifname};
-    std::vector<nl::Message> replies = sock.Transact(req, ctx);
-    const nl::Message* link = nullptr;
-    for (const nl::Message& m : replies) {
-      if (m.type() == RTM_NEWLINK) link = &m;
-    }
-    if (!link) throw SysError(EPROTO, ctx.syscall, ifname, {}, "no RTM_NEWLINK reply");
-    nl::Attrs a(*link, sizeof(struct ifinfomsg), IFLA_MAX);
+    Link link = GetLink(ifname);
+    nl::Attrs a(link.msg(), sizeof(struct ifinfomsg), IFLA_MAX);
     a.set_context("IFLA attribute");
     const struct nlattr* st = a.Get(IFLA_STATS64);
-    if (!st) throw SysError(EPROTO, ctx.syscall, ifname, {}, "reply without IFLA_STATS64");
+    if (!st) throw SysError(EPROTO, kGetLink, ifname, {}, "reply without IFLA_STATS64");
     struct rtnl_link_stats64 s;
     std::memset(&s, 0, sizeof s);
     std::memcpy(&s, nl::Attrs::Payload(st),

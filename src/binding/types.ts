@@ -80,7 +80,8 @@ export interface VnetEvent {
 export interface InterfaceInfo {
   name: string;
   ifindex: number;
-  /** IFF_* flags (SIOCGIFFLAGS) */
+  /** IFF_* flags, all 32 bits as `ip link` has them (rtnetlink ifi_flags:
+   * SIOCGIFFLAGS' 16 plus LOWER_UP, DORMANT, ECHO) */
   flags: number;
   mtu: number;
   /** "aa:bb:cc:dd:ee:ff" */

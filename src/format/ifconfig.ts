@@ -45,9 +45,12 @@ const IFCONFIG_FLAGS: ReadonlyArray<[number, string]> = [
 /**
  * "flags=4163<UP,BROADCAST,RUNNING,MULTICAST>", including net-tools'
  * quirk of dropping the last character when no named flag is set
- * ("flags=0<", "flags=65536").
+ * ("flags=0<").  The flags are cut to SIOCGIFFLAGS' 16 bits, as net-tools
+ * has them.
  */
-export function formatFlags(flags: number): string {
+export function formatFlags(allFlags: number): string {
+  // net-tools reads SIOCGIFFLAGS: 16 bits, so never LOWER_UP, DORMANT, ECHO
+  const flags = allFlags & 0xffff;
   let s = `flags=${flags}<`;
   if (flags === 0) s += '>';
   for (const [bit, name] of IFCONFIG_FLAGS) if (flags & bit) s += `${name},`;

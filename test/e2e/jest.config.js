@@ -15,7 +15,8 @@ const path = require('node:path');
 module.exports = {
   rootDir: path.join(__dirname, '..', '..'),
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+  // plus the addon's own tests against the real module
+  testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/native/module.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/e2e/tsconfig.json' }],
   },

@@ -13,7 +13,11 @@ describe('net-tools 2.10 ifconfig layout', () => {
 
   test("flags with no named bit keep net-tools' truncation quirk", () => {
     expect(formatFlags(0)).toBe('flags=0<');
-    expect(formatFlags(0x10000)).toBe('flags=65536');
+  });
+
+  test('flags above bit 15 are not shown: net-tools reads 16-bit SIOCGIFFLAGS', () => {
+    expect(formatFlags(0x10000)).toBe('flags=0<');
+    expect(formatFlags(0x11043)).toBe('flags=4163<UP,BROADCAST,RUNNING,MULTICAST>');
   });
 
   test('byte units are 1024-based with one truncated decimal', () => {

@@ -55,7 +55,7 @@ describe('vnet-up', () => {
   test('-j prints one JSON object', async () => {
     const r = await runCmd(up, ['-j', 'vnet0', '10.0.0.2/24'], kernel());
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ ifname: 'vnet0', flags: ['BROADCAST', 'MULTICAST', 'NOARP', 'UP'], addr_info: [{ local: '10.0.0.2', prefixlen: 24 }] });
+    expect(j).toMatchObject({ ifname: 'vnet0', flags: ['BROADCAST', 'MULTICAST', 'NOARP', 'UP', 'LOWER_UP'], addr_info: [{ local: '10.0.0.2', prefixlen: 24 }] });
   });
 
   test.each([

@@ -80,7 +80,7 @@ describe('vnetconfig', () => {
     expect(j).toHaveLength(1);
     expect(j[0]).toMatchObject({
       ifname: 'vnet0',
-      flags: ['BROADCAST', 'MULTICAST', 'UP'],
+      flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'],
       mtu: 1500,
       addr_info: [{ family: 'inet', local: '10.0.0.2', prefixlen: 24, broadcast: '10.0.0.255' }],
       linkinfo: {
