@@ -32,6 +32,9 @@ GUEST_TOOLS=(
     /usr/sbin/ethtool /usr/bin/tcpdump /usr/bin/ping
     /usr/bin/setpriv /usr/bin/unshare /usr/bin/nsenter /usr/bin/strace
     /usr/bin/kmod
+    # not linked by node itself, but by native .node files in npm packages
+    # (jest 30's resolver, unrs-resolver, needs librt)
+    /lib/x86_64-linux-gnu/librt.so.1
 )
 # Kernel modules shipped (with everything they depend on): regexps on the
 # paths in modules.dep.  All of net/ is cheap: the image is read lazily.

@@ -41,12 +41,6 @@ log=$(mktemp /tmp/vnet-e2e.XXXXXX)
 trap 'rm -f "$log" "$log.rc"' EXIT
 # The guest's PATH is fixed by lab/guest-init: put the installed bin dir first.
 guest_path="$bindir:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-# LAB BUG (reported): the guest lacks librt.so.1, which jest 30's resolver
-# (@unrs/resolver-binding, a .node file) links: without it jest finds no
-# module at all.  Ship it with --add until the lab does.
-for lib in /lib/x86_64-linux-gnu/librt.so.1; do
-	[[ -e $lib ]] && labargs+=(--add "$lib")
-done
 {
 	lab/run "${labargs[@]}" -- /usr/bin/env PATH="$guest_path" VNET_E2E=1 \
 		node scripts/jest-summary.js --config test/e2e/jest.config.js "$@" 2>&1
