@@ -417,9 +417,14 @@ qemu_args() {
     local mode=$1 d=$2
     # -cpu: TCG in qemu 7.2 corrupts 6.12's SLUB (per-cpu cmpxchg16b under
     # thread=multi) and LA57 paging: both off.
+    # thread=single: the guest still has SMP vCPUs, run in turn on one host
+    # thread.  With thread=multi, qemu 7.2 let a vCPU run a stale block
+    # holding text_poke's temporary int3 after the kernel's sync IPI: an
+    # "Oops: int3" at a static-key site (seen in netif_rx_internal on 6.12
+    # under flood, 1 run in 3).  LAB_TCG_THREAD=multi brings it back.
     # The virtio devices are functions of one PCI slot: one ACPI interrupt
     # link to set up instead of three (~0.4 s of TCG time on every boot).
-    QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "${LAB_CPU:-max,la57=off,cx16=off}" -smp "$SMP" -m "${LAB_MEM:-2G}"
+    QEMU=(qemu-system-x86_64 -accel "tcg,thread=${LAB_TCG_THREAD:-single}" -cpu "${LAB_CPU:-max,la57=off,cx16=off}" -smp "$SMP" -m "${LAB_MEM:-2G}"
         -nodefaults -no-user-config -display none -no-reboot
         -kernel "/boot/vmlinuz-$KVER" -initrd "$d/initrd"
         -append "console=ttyS0 loglevel=5 panic=-1 rdinit=/init ${LAB_APPEND:-}"
