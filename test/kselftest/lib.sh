@@ -317,6 +317,12 @@ wait_for() {
 	return 1
 }
 
+# wait_oper DEV: wait until DEV's operstate has left "down" (up, unknown
+# or lowerlayerdown: the device itself is up).
+wait_oper() {
+	wait_for "$KSFT_SH" -c "[ \"\$(cat /sys/class/net/$1/operstate)\" != down ]"
+}
+
 # wait_line FILE ERE [TENTHS]: wait until FILE has a line matching ERE.
 wait_line() {
 	__wl_i=0

@@ -8,7 +8,7 @@ need ip ethtool
 vnet_reload
 check_eq "loopback mode is NOARP" 1 "$(dev_noarp vnet0)"
 ip link set vnet0 up
-wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
+wait_oper vnet0
 check_nomatch "no IPv6 link-local address on vnet0" 'inet6 fe80' "$(ip -6 addr show dev vnet0)"
 sleep 1
 check_errno "RESET" 0 "$VNET_IOCTL" vnet0 reset

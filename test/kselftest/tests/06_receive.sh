@@ -25,7 +25,7 @@ topo_veth
 vnet_attach_canonical
 veth0_mac=$(dev_mac veth0)
 check_eq "vnet0 shares veth0's MAC" "$veth0_mac" "$(dev_mac vnet0)"
-wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
+wait_oper vnet0
 check_errno "RESET vnet0" 0 "$VNET_IOCTL" vnet0 reset
 
 # --- the peer pings vnet0's address
@@ -74,7 +74,7 @@ check_ge "vnet0 down: veth0 received the peer's packets" $((v0 + 8)) "$(sysfs_st
 # --- and up again
 ip link set vnet0 up
 ip route replace $PEER_IP/32 dev vnet0 src $VNET_IP
-wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
+wait_oper vnet0
 check_eq "vnet0 up again: peer -> 10.0.0.2 5 of 5" 5 "$(ping_count $PEER $VNET_IP 5)"
 check_gt "vnet0 up again: it receives" "$rx" "$(ethtool_stat vnet0 rx_packets)"
 

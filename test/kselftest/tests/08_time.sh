@@ -10,7 +10,7 @@ vnet_reload
 topo_veth
 check_errno "attach vnet0 to veth0" 0 "$VNET_IOCTL" vnet0 set veth0 pass
 ip link set vnet0 up
-wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
+wait_oper vnet0
 sleep 1
 
 # timed_run COUNT INTERVAL_US SETCMD...: configure, send COUNT frames

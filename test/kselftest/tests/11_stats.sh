@@ -40,7 +40,7 @@ agree tx_dropped tx dropped tx_dropped
 # --- drops in relay mode: percent 0 drops everything
 topo_veth
 check_errno "attach percent 0" 0 "$VNET_GENL" set vnet0 mode=percent arg1=0 seed=1 slave=veth0
-wait_for "$KSFT_SH" -c '[ "$(cat /sys/class/net/vnet0/operstate)" != down ]'
+wait_oper vnet0
 tx0=$(ethtool_stat vnet0 tx_packets)
 "$PKTLOOP" send vnet0 count=100 size=100 >/dev/null
 check_eq "percent 0: tx_drop_percent" 100 "$(ethtool_stat vnet0 tx_drop_percent)"
