@@ -1,8 +1,8 @@
 #!/bin/sh
 # scripts/demo-guest.sh: the narrated vnet session, run as root INSIDE the
 # lab VM by scripts/demo.sh (npm run demo), with the npm-installed commands
-# first on PATH.  POSIX sh (the guest's sh is busybox): system tools are
-# called by absolute path, since busybox sh prefers its own applets.
+# first on PATH.  POSIX sh; system tools are called by absolute path so
+# that no shell's builtin applet can stand in for them.
 IP=/sbin/ip
 PING=/usr/bin/ping
 PEER=peer
