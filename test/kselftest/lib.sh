@@ -392,6 +392,18 @@ topo_veth() {
 
 # vnet_attach_canonical: vnet0 relays to veth0, 10.0.0.2/32, up, and the
 # host reaches the peer through vnet0.
+# relay_frames_setup: a fresh module, the veth topology, and vnet0 up and
+# relaying to veth0 in pass mode, for tests that send raw frames out vnet0
+# and count them on veth1.
+relay_frames_setup() {
+	vnet_reload
+	topo_veth
+	check_errno "attach vnet0 to veth0" 0 "$VNET_IOCTL" vnet0 set veth0 pass
+	ip link set vnet0 up
+	wait_oper vnet0
+	sleep 1
+}
+
 vnet_attach_canonical() {
 	"$VNET_IOCTL" vnet0 set veth0 pass >/dev/null ||
 		{ fail "attach vnet0 to veth0"; ksft_done; }

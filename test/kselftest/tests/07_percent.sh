@@ -9,12 +9,7 @@ need ip ethtool
 N=1000
 out=/tmp/vnet-ksft-07-recv
 
-vnet_reload
-topo_veth
-check_errno "attach vnet0 to veth0" 0 "$VNET_IOCTL" vnet0 set veth0 pass
-ip link set vnet0 up
-wait_oper vnet0
-sleep 1
+relay_frames_setup
 
 # relay_run SETCMD...: configure, reset, send N frames, collect.  Sets
 # R_SENT R_RECV R_HASH R_TX R_DROP R_DROPPED.

@@ -6,12 +6,7 @@ need ip ethtool
 
 out=/tmp/vnet-ksft-08-recv
 
-vnet_reload
-topo_veth
-check_errno "attach vnet0 to veth0" 0 "$VNET_IOCTL" vnet0 set veth0 pass
-ip link set vnet0 up
-wait_oper vnet0
-sleep 1
+relay_frames_setup
 
 # timed_run COUNT INTERVAL_US SETCMD...: configure, send COUNT frames
 # INTERVAL_US apart, collect.  A run during which the sender stalled for
