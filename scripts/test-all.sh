@@ -69,9 +69,11 @@ bootstrap() {
 	if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
 		# npm ci rejects this lockfile (npm 11 and platform-optional
 		# packages); npm install honours it and fills what it lacks.
+		# (its "prepare" script builds everything)
 		npm install --no-audit --no-fund || return 1
+	else
+		npm run --silent build || return 1
 	fi
-	npm run --silent build || return 1
 }
 
 host_suites() {
