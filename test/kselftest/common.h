@@ -14,6 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Netlink socket options older libc headers may lack. */
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
 #define KSFT_EXIT_USAGE 255
 
 static inline const char *errname(int err)

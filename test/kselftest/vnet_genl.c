@@ -34,13 +34,6 @@
 
 #include <linux/vnet.h>
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-
 #define BUFSZ (128 * 1024)
 
 static const char *const stat_names[VNET_STATS_MAX + 1] = {

@@ -24,13 +24,6 @@
 
 #include <linux/vnet.h>
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-
 #define BUFSZ 65536
 
 static int fd;
