@@ -94,7 +94,9 @@ static int vnet_fill_state(struct sk_buff *skb, struct vnet_priv *priv)
 		return -EMSGSIZE;
 	if (cfg->slave &&
 	    (nla_put_u32(skb, VNET_ATTR_SLAVE_IFINDEX, cfg->slave->ifindex) ||
-	     nla_put_string(skb, VNET_ATTR_SLAVE_NAME, cfg->slave->name)))
+	     nla_put_string(skb, VNET_ATTR_SLAVE_NAME, cfg->slave->name) ||
+	     nla_put_u32(skb, VNET_ATTR_SLAVE_RP_FILTER,
+			 vnet_slave_rp_filter(cfg->slave))))
 		return -EMSGSIZE;
 	return vnet_fill_stats(skb, priv);
 }
@@ -108,6 +110,7 @@ static size_t vnet_state_size(void)
 	       nla_total_size_64bit(sizeof(u64)) +	/* SEED */
 	       nla_total_size(sizeof(u32)) +		/* SLAVE_IFINDEX */
 	       nla_total_size(IFNAMSIZ) +		/* SLAVE_NAME */
+	       nla_total_size(sizeof(u32)) +		/* SLAVE_RP_FILTER */
 	       nla_total_size(0) +			/* STATS */
 	       VNET_STAT_NUM * nla_total_size_64bit(sizeof(u64)) +
 	       nla_total_size(sizeof(u32));		/* EVENT */

@@ -190,6 +190,24 @@ static __be32 vnet_frame_target(const struct sk_buff *skb)
 	}
 }
 
+/*
+ * The reverse-path filter the kernel applies on @slave (0, 1 strict,
+ * 2 loose): strict filtering drops replies from hosts routed through
+ * vnet when they arrive on the slave.  Any context.
+ */
+u32 vnet_slave_rp_filter(struct net_device *slave)
+{
+	struct in_device *in_dev;
+	u32 rp = 0;
+
+	rcu_read_lock();
+	in_dev = __in_dev_get_rcu(slave);
+	if (in_dev)
+		rp = IN_DEV_RPFILTER(in_dev);
+	rcu_read_unlock();
+	return rp;
+}
+
 static rx_handler_result_t vnet_handle_frame(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;

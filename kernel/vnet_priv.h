@@ -144,6 +144,7 @@ struct vnet_cfg *vnet_cfg_alloc_default(void);
 void vnet_cfg_free(struct vnet_cfg *cfg);
 netdev_tx_t vnet_relay_xmit(struct vnet_priv *priv, struct vnet_cfg *cfg,
 			    struct sk_buff *skb);
+u32 vnet_slave_rp_filter(struct net_device *slave);
 int vnet_notifiers_register(void);
 void vnet_notifiers_unregister(void);
 

@@ -36,7 +36,8 @@ export const VNET_ATTR_SLAVE_NAME = 9;
 export const VNET_ATTR_STATS = 10;
 export const VNET_ATTR_EVENT = 11;
 export const VNET_ATTR_PAD = 12;
-export const VNET_ATTR_MAX = 12;
+export const VNET_ATTR_SLAVE_RP_FILTER = 13;
+export const VNET_ATTR_MAX = 13;
 export const VNET_STATS_UNSPEC = 0;
 export const VNET_STATS_PAD = 1;
 export const VNET_STATS_RX_PACKETS = 2;
@@ -104,6 +105,7 @@ export const ABI = {
   VNET_ATTR_STATS,
   VNET_ATTR_EVENT,
   VNET_ATTR_PAD,
+  VNET_ATTR_SLAVE_RP_FILTER,
   VNET_ATTR_MAX,
   VNET_STATS_UNSPEC,
   VNET_STATS_PAD,

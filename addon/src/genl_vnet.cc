@@ -68,6 +68,10 @@ Napi::Object StateToJs(Napi::Env env, const Attrs& a) {
   s.Set("seed", Napi::BigInt::New(env, a.U64(VNET_ATTR_SEED).value_or(0)));
   s.Set("slaveIfindex", Napi::Number::New(env, a.U32(VNET_ATTR_SLAVE_IFINDEX).value_or(0)));
   s.Set("slaveName", Napi::String::New(env, a.Str(VNET_ATTR_SLAVE_NAME).value_or("")));
+  // absent from kernels before the attribute existed, and with no slave
+  if (std::optional<uint32_t> rp = a.U32(VNET_ATTR_SLAVE_RP_FILTER)) {
+    s.Set("slaveRpFilter", Napi::Number::New(env, *rp));
+  }
   Napi::Object stats = Napi::Object::New(env);
   std::optional<Attrs> st = a.Nested(VNET_ATTR_STATS, VNET_STATS_MAX);
   for (const StatName& n : kStats) {

@@ -53,6 +53,9 @@ export interface VnetState {
   slaveIfindex: number;
   /** "" when no slave is attached */
   slaveName: string;
+  /** the slave's effective IPv4 rp_filter (0 off, 1 strict, 2 loose);
+   * absent when no slave is attached */
+  slaveRpFilter?: number;
   stats: VnetStats;
 }
 

@@ -142,9 +142,15 @@ struct vnet_relay_info {
  *                       VNET_ATTR_EVENT and the device's state.
  *
  * Device state: VNET_ATTR_IFINDEX, VNET_ATTR_IFNAME, VNET_ATTR_MODE,
- * VNET_ATTR_ARG1, VNET_ATTR_ARG2, VNET_ATTR_SEED, VNET_ATTR_SLAVE_IFINDEX
- * and VNET_ATTR_SLAVE_NAME (only while a slave is attached),
- * VNET_ATTR_STATS.
+ * VNET_ATTR_ARG1, VNET_ATTR_ARG2, VNET_ATTR_SEED; VNET_ATTR_SLAVE_IFINDEX,
+ * VNET_ATTR_SLAVE_NAME and VNET_ATTR_SLAVE_RP_FILTER (only while a slave
+ * is attached); VNET_ATTR_STATS.
+ *
+ * VNET_ATTR_SLAVE_RP_FILTER is the IPv4 reverse-path filter the kernel
+ * applies to frames arriving on the slave: the larger of the slave's and
+ * "all"'s net.ipv4.conf.*.rp_filter (0 off, 1 strict, 2 loose).  With 1,
+ * replies from a host routed through vnet arrive on the slave, fail the
+ * strict check and are dropped; tools warn about it.
  */
 enum vnet_cmd {
 	VNET_CMD_UNSPEC,
@@ -173,6 +179,7 @@ enum vnet_attr {
 	VNET_ATTR_STATS,		/* nested, enum vnet_stats_attr */
 	VNET_ATTR_EVENT,		/* u32, enum vnet_event */
 	VNET_ATTR_PAD,
+	VNET_ATTR_SLAVE_RP_FILTER,	/* u32, 0 off, 1 strict, 2 loose */
 
 	__VNET_ATTR_MAX
 };
