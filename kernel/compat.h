@@ -74,4 +74,33 @@ static inline int vnet_compat_set_mac(struct net_device *dev, const u8 *addr,
 #define VNET_NEWLINK_DATA	params->data
 #endif
 
+/*
+ * Formatted extack text (NL_SET_ERR_MSG_FMT_MOD, 6.2); before, the
+ * fixed text @plain.
+ */
+#ifdef NL_SET_ERR_MSG_FMT_MOD
+#define VNET_ERR_FMT(extack, plain, fmt, ...)				\
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##__VA_ARGS__)
+#else
+#define VNET_ERR_FMT(extack, plain, fmt, ...)				\
+	NL_SET_ERR_MSG_MOD(extack, plain)
+#endif
+
+/*
+ * Keep IPv6 autoconfiguration off the device through any MTU or state
+ * change: IFF_NO_ADDRCONF since 6.2 ("net: add IFF_NO_ADDRCONF and use
+ * it in bonding to prevent ipv6 addrconf"); before, addrconf skipped
+ * devices flagged IFF_SLAVE, which bonding set for the same purpose
+ * (ip link then shows SLAVE on vnet devices).  An enum, not a macro:
+ * no #ifdef can see it.
+ */
+static inline void vnet_compat_no_addrconf(struct net_device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	dev->priv_flags |= IFF_NO_ADDRCONF;
+#else
+	dev->flags |= IFF_SLAVE;
+#endif
+}
+
 #endif /* _VNET_COMPAT_H */
