@@ -3,7 +3,8 @@
  * vnet notifiers, all called under RTNL:
  *
  *   netdevice  vnet devices: IPv6 autoconfiguration stays off through
- *              any MTU change.  Slaves: carrier, MAC and MTU are
+ *              any MTU change (with a guard before addrconf's notifier
+ *              on kernels without IFF_NO_ADDRCONF).  Slaves: carrier, MAC and MTU are
  *              followed, an MTU below IPv4's minimum or a type change is
  *              refused (the core then restores the old MTU), and
  *              unregistration detaches the slave.
@@ -21,10 +22,10 @@
 /*
  * Relay mode is IPv4 only: no IPv6 autoconfiguration (a link-local
  * address would duplicate the slave's, whose MAC the device takes).
- * IFF_NO_ADDRCONF (or IFF_SLAVE before 6.2, compat.h) stops addrconf; the
- * generation mode is set too, so that "ip -d link" says "addrgenmode
- * none" also after an MTU below 1280 made addrconf recreate the device's
- * IPv6 state.
+ * IFF_NO_ADDRCONF stops addrconf from 6.2 on (compat.h); the generation
+ * mode is set too, so that "ip -d link" says "addrgenmode none", also
+ * after an MTU below 1280 made addrconf drop and recreate the device's
+ * IPv6 state.  This notifier runs after addrconf's (lower priority).
  */
 static void vnet_no_addrconf(struct net_device *dev)
 {
@@ -34,11 +35,73 @@ static void vnet_no_addrconf(struct net_device *dev)
 		idev->cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_NONE;
 }
 
+#ifndef VNET_HAVE_IFF_NO_ADDRCONF
+/*
+ * Before 6.2: when the MTU comes back to 1280 or more, addrconf recreates
+ * the device's IPv6 state and would configure it at once, before any
+ * later notifier can say "addrgenmode none".  addrconf skips devices
+ * flagged IFF_SLAVE: the device carries the flag from this notifier,
+ * which runs before addrconf's, to vnet_vnet_event(), which runs after.
+ */
+static int vnet_addrconf_guard(struct notifier_block *nb,
+			       unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_CHANGEMTU && vnet_is_vnet(dev) &&
+	    dev->mtu >= IPV6_MIN_MTU && !__in6_dev_get(dev) &&
+	    !(dev->flags & IFF_SLAVE)) {
+		dev->flags |= IFF_SLAVE;
+		((struct vnet_priv *)netdev_priv(dev))->addrconf_guarded = true;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vnet_addrconf_guard_notifier = {
+	.notifier_call	= vnet_addrconf_guard,
+	.priority	= ADDRCONF_NOTIFY_PRIORITY + 1,
+};
+
+static void vnet_addrconf_unguard(struct vnet_priv *priv)
+{
+	if (priv->addrconf_guarded) {
+		priv->dev->flags &= ~IFF_SLAVE;
+		priv->addrconf_guarded = false;
+	}
+}
+
+static int vnet_addrconf_guard_register(void)
+{
+	return register_netdevice_notifier(&vnet_addrconf_guard_notifier);
+}
+
+static void vnet_addrconf_guard_unregister(void)
+{
+	unregister_netdevice_notifier(&vnet_addrconf_guard_notifier);
+}
+#else
+static void vnet_addrconf_unguard(struct vnet_priv *priv)
+{
+}
+
+static int vnet_addrconf_guard_register(void)
+{
+	return 0;
+}
+
+static void vnet_addrconf_guard_unregister(void)
+{
+}
+#endif
+
 static int vnet_vnet_event(struct net_device *dev, unsigned long event)
 {
 	switch (event) {
 	case NETDEV_REGISTER:
+		vnet_no_addrconf(dev);
+		break;
 	case NETDEV_CHANGEMTU:
+		vnet_addrconf_unguard(netdev_priv(dev));
 		vnet_no_addrconf(dev);
 		break;
 	}
@@ -106,7 +169,8 @@ static int vnet_inetaddr_event(struct notifier_block *nb, unsigned long event,
 }
 
 static struct notifier_block vnet_netdev_notifier = {
-	.notifier_call = vnet_netdev_event,
+	.notifier_call	= vnet_netdev_event,
+	.priority	= ADDRCONF_NOTIFY_PRIORITY - 1,	/* after addrconf */
 };
 
 static struct notifier_block vnet_inetaddr_notifier = {
@@ -117,9 +181,12 @@ int vnet_notifiers_register(void)
 {
 	int err;
 
-	err = register_netdevice_notifier(&vnet_netdev_notifier);
+	err = vnet_addrconf_guard_register();
 	if (err)
 		return err;
+	err = register_netdevice_notifier(&vnet_netdev_notifier);
+	if (err)
+		goto err_unregister_guard;
 	err = register_inetaddr_notifier(&vnet_inetaddr_notifier);
 	if (err)
 		goto err_unregister_netdev_notifier;
@@ -127,6 +194,8 @@ int vnet_notifiers_register(void)
 
 err_unregister_netdev_notifier:
 	unregister_netdevice_notifier(&vnet_netdev_notifier);
+err_unregister_guard:
+	vnet_addrconf_guard_unregister();
 	return err;
 }
 
@@ -134,4 +203,5 @@ void vnet_notifiers_unregister(void)
 {
 	unregister_inetaddr_notifier(&vnet_inetaddr_notifier);
 	unregister_netdevice_notifier(&vnet_netdev_notifier);
+	vnet_addrconf_guard_unregister();
 }

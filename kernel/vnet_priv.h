@@ -118,6 +118,8 @@ struct vnet_priv {
 	unsigned int		want_mtu;
 	/* Set while slave.c itself changes the MTU. RTNL. */
 	bool			mtu_internal;
+	/* IFF_SLAVE held for addrconf's sake (notify.c, < 6.2). RTNL. */
+	bool			addrconf_guarded;
 
 	struct vnet_pcpu_stats __percpu *stats;
 	/* base_lock protects base: the counters' values at the last reset. */

@@ -78,5 +78,7 @@ ip link set vnet0 down
 ip link set vnet0 up
 sleep 2
 no_inet6 "after down/up"
+check_nomatch "vnet0 carries no SLAVE flag (the < 6.2 guard is transient)" \
+	'SLAVE' "$(ip link show dev vnet0)"
 
 ksft_done
