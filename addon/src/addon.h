@@ -12,6 +12,8 @@ struct AddonData {
   Napi::FunctionReference errorClass;
   // The JS class of GenlSocket objects (genl_vnet.cc).
   Napi::FunctionReference genlClass;
+  // The JS class of EventSubscription objects (genl_watch.cc).
+  Napi::FunctionReference subscriptionClass;
 };
 
 AddonData& Data(Napi::Env env);
