@@ -17,6 +17,7 @@
         'addon/src/genl_vnet.cc',
         'addon/src/genl_watch.cc',
         'addon/src/iface.cc',
+        'addon/src/link_stats.cc',
         'addon/src/ioctl.cc',
         'addon/src/main.cc',
         'addon/src/nl_io.cc',
