@@ -38,9 +38,18 @@
         'NODE_ADDON_API_CPP_EXCEPTIONS',
         'NODE_ADDON_API_DISABLE_DEPRECATED',
       ],
-      'cflags!': ['-fno-exceptions'],
+      # node-gyp's defaults that CMakeLists.txt does not have: warnings
+      # about unused parameters stay on, as with cmake-js.
+      'cflags!': ['-fno-exceptions', '-Wno-unused-parameter'],
       'cflags_cc!': ['-fno-exceptions', '-fno-rtti', '-std=gnu++17', '-std=gnu++20'],
       'cflags_cc': ['-std=c++17', '-fexceptions', '-Wall', '-Wextra', '-fvisibility=hidden', '-fvisibility-inlines-hidden'],
+      # cmake's Release: -O3 -DNDEBUG (node-gyp's adds frame pointers).
+      'configurations': {
+        'Release': {
+          'defines': ['NDEBUG'],
+          'cflags!': ['-fno-omit-frame-pointer'],
+        },
+      },
       'conditions': [
         ['"<!(node -p \"process.env.VNET_WERROR || \'\'\")"=="1"', {
           'cflags_cc': ['-Werror'],
