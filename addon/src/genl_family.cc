@@ -14,10 +14,12 @@ namespace vnet::nl {
 
 namespace {
 
-// Every nlctrl answer is a CTRL_CMD_NEWFAMILY from GENL_ID_CTRL.
+// Every nlctrl answer is a CTRL_CMD_NEWFAMILY from GENL_ID_CTRL; one
+// family's is its only reply (no ACK needed).
 Expect FamilyReply(bool dump) {
   Expect e;
   e.dump = dump;
+  e.ack = false;
   e.type = GENL_ID_CTRL;
   e.cmd = CTRL_CMD_NEWFAMILY;
   return e;

@@ -48,7 +48,13 @@ void NlSocket::SetRcvBuf(int bytes) {
 uint32_t NlSocket::Send(MsgBuilder& req, const ErrorContext& ctx, const Expect& expect) {
   if (!is_open()) throw SysError(EBADF, ctx.syscall, ctx.ifname, {}, "socket is closed");
   if (++seq_ == 0) ++seq_;
-  req.AddFlags(NLM_F_REQUEST | NLM_F_ACK | (expect.dump ? NLM_F_DUMP : 0));
+  uint16_t flags = NLM_F_REQUEST;
+  if (expect.dump) {
+    flags |= NLM_F_DUMP;  // ends with NLMSG_DONE: no ACK
+  } else if (expect.ack) {
+    flags |= NLM_F_ACK;
+  }
+  req.AddFlags(flags);
   const std::vector<uint8_t>& bytes = req.Finish(seq_, pid_);
   for (;;) {
     int err = io_->Send(bytes.data(), bytes.size());

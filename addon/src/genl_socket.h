@@ -7,6 +7,8 @@
 // Costs: a request is one sendto() and, in steady state, one recvmmsg()
 // that takes the reply and its ACK together (the kernel queues both before
 // sendto() returns); the wait is bounded by SO_RCVTIMEO, with no poll().
+// Reads that return one reply ask for no ACK at all (Expect::ack), so the
+// kernel does no more work for them than for libnl with auto-ack off.
 //
 // Signals: a wait interrupted by a signal throws SysError(EINTR) (on the
 // JS thread, so that a JS signal handler can run; the request's late
@@ -64,8 +66,9 @@ class NlSocket {
   // The descriptor to poll for multicast messages (-1 when scripted).
   int fd() const { return io_->fd(); }
 
-  // Sends req with NLM_F_REQUEST|NLM_F_ACK (and NLM_F_DUMP for a dump) and
-  // the next sequence number, and returns the answer (see nl_reply.h):
+  // Sends req with NLM_F_REQUEST and NLM_F_DUMP for a dump, NLM_F_ACK for
+  // a request that wants one (Expect::ack), and the next sequence number,
+  // and returns the answer (see nl_reply.h):
   // the replies, each of the expected type and command, and any warning.
   // NLMSG_ERROR throws a SysError with the extack text; a timeout is
   // ETIMEDOUT; a reply larger than the receive buffer is EMSGSIZE; a

@@ -37,6 +37,7 @@ struct rtnl_link_stats64 ReadLinkStats(const std::string& ifname) {
   req.PutString(IFLA_IFNAME, ifname);
   nl::Expect expect;
   expect.type = RTM_NEWLINK;
+  expect.ack = false;  // the link is the whole answer
   nl::Answer answer = sock.Request(req, {kGetLink, ifname}, expect);
   if (answer.replies.empty()) throw SysError(EPROTO, kGetLink, ifname, {}, "no RTM_NEWLINK reply");
   nl::Attrs a(answer.replies.front(), sizeof(struct ifinfomsg), IFLA_MAX, "IFLA attribute");

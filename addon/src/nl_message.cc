@@ -23,6 +23,7 @@ std::string N(size_t v) { return std::to_string(v); }
 // ---------------------------------------------------------------- builder
 
 MsgBuilder::MsgBuilder(uint16_t type, uint16_t flags) {
+  buf_.reserve(128);  // a request's attributes, without reallocating
   struct nlmsghdr h;
   std::memset(&h, 0, sizeof h);
   h.nlmsg_type = type;

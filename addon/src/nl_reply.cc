@@ -10,8 +10,8 @@
 
 namespace vnet::nl {
 
-ReplyCollector::ReplyCollector(uint32_t seq, uint32_t pid, Expect expect, ErrorContext ctx)
-    : seq_(seq), pid_(pid), expect_(expect), ctx_(std::move(ctx)) {}
+ReplyCollector::ReplyCollector(uint32_t seq, uint32_t pid, Expect expect, const ErrorContext& ctx)
+    : seq_(seq), pid_(pid), expect_(expect), ctx_(ctx) {}
 
 void ReplyCollector::Unexpected(const std::string& what) const {
   throw SysError(EPROTO, ctx_.syscall, ctx_.ifname, {}, "unexpected reply: " + what);
@@ -73,7 +73,8 @@ bool ReplyCollector::Feed(const struct nlmsghdr* h) {
     }
   }
   answer_.replies.push_back(std::move(m));
-  return false;
+  if (!expect_.dump && !expect_.ack) done_ = true;  // no ACK asked for
+  return done_;
 }
 
 }  // namespace vnet::nl

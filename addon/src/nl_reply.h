@@ -5,7 +5,9 @@
 //  - Messages with another sequence number or port id are stale (answers
 //    to an earlier request that was given up, e.g. interrupted): skipped.
 //  - A request (doit) ends with its ACK (NLMSG_ERROR, error 0; it may
-//    carry a warning as extended-ack text); a dump ends with NLMSG_DONE.
+//    carry a warning as extended-ack text), or, when sent without
+//    NLM_F_ACK (Expect::ack false: one reply expected, no warning wanted),
+//    with its reply; a dump ends with NLMSG_DONE.
 //  - NLMSG_ERROR with an error (or NLMSG_DONE with one) throws a SysError
 //    carrying the kernel's extack text.
 //  - Every reply must have the expected message type and, for generic
@@ -34,6 +36,10 @@ struct ErrorContext {
 // What a request expects back.
 struct Expect {
   bool dump = false;  // NLM_F_DUMP: replies until NLMSG_DONE
+  // A doit: NLM_F_ACK, and wait for the ACK (and its warning, if any).
+  // false: the request's one reply ends it; the kernel then builds and
+  // sends no ACK (errors still come, as NLMSG_ERROR).
+  bool ack = true;
   int type = -1;      // every reply's nlmsg_type; -1: any
   int cmd = -1;       // every reply's genlmsghdr cmd; -1: not checked
 };
@@ -48,7 +54,7 @@ struct Answer {
 
 class ReplyCollector {
  public:
-  ReplyCollector(uint32_t seq, uint32_t pid, Expect expect, ErrorContext ctx);
+  ReplyCollector(uint32_t seq, uint32_t pid, Expect expect, const ErrorContext& ctx);
 
   // Takes one unicast message (already length-checked by SplitDatagram).
   // Returns true once the answer is complete; throws the kernel's error,
@@ -67,7 +73,7 @@ class ReplyCollector {
 
   uint32_t seq_, pid_;
   Expect expect_;
-  ErrorContext ctx_;
+  const ErrorContext& ctx_;  // outlives the collector
   bool done_ = false;
   bool interrupted_ = false;
   size_t stale_ = 0;

@@ -147,7 +147,7 @@ Napi::Object ScriptReport(Napi::Env env, const ScriptIo& io, const nl::NlSocket&
   return r;
 }
 
-// transact({pid, seq, dump?, type?, cmd?, retryEintr?, steps}) ->
+// transact({pid, seq, dump?, ack?, type?, cmd?, retryEintr?, steps}) ->
 //   {replies, warning, sent, waits, eventsLost, stepsLeft, queued}
 // One NlSocket::Request over the script.  The request goes out with
 // sequence number seq + 1 (a retried dump: seq + 2, ...) and port id pid.
@@ -163,6 +163,7 @@ Napi::Value Transact(const Napi::CallbackInfo& info) {
   if (spec.Get("retryEintr").ToBoolean()) sock.set_retry_eintr(true);
   nl::Expect expect;
   expect.dump = spec.Get("dump").ToBoolean();
+  if (spec.Has("ack")) expect.ack = spec.Get("ack").ToBoolean();
   if (spec.Has("type")) expect.type = static_cast<int>(IntegerValue(env, spec.Get("type"), "spec.type", 0, 0xffff));
   if (spec.Has("cmd")) expect.cmd = static_cast<int>(IntegerValue(env, spec.Get("cmd"), "spec.cmd", 0, 255));
 

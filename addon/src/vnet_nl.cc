@@ -45,10 +45,12 @@ void PutDev(MsgBuilder& m, const DevRef& dev) {
 }
 
 // Replies are family messages with the request's command (a dump's:
-// VNET_CMD_GET).
+// VNET_CMD_GET).  Reads (ECHO, GET) have their reply as the whole answer
+// and ask for no ACK; SET and RESET_STATS do, for the warning it may bring.
 nl::Expect Reply(uint16_t family, uint8_t cmd, bool dump = false) {
   nl::Expect e;
   e.dump = dump;
+  e.ack = cmd == VNET_CMD_SET || cmd == VNET_CMD_RESET_STATS;
   e.type = family;
   e.cmd = cmd;
   return e;

@@ -55,6 +55,8 @@ export interface TestHooks {
     pid: number;
     seq: number;
     dump?: boolean;
+    /** false: no NLM_F_ACK, the reply ends the request */
+    ack?: boolean;
     type?: number;
     cmd?: number;
     retryEintr?: boolean;

@@ -116,6 +116,21 @@ describe('a request and its answer', () => {
     expect(r.waits).toEqual([-1, -1]);
   });
 
+  test('without NLM_F_ACK (a read with one reply) the reply ends the request', () => {
+    const r = request([reply(), okAck()], { ack: false });
+    expect(r.sent[0].readUInt16LE(6)).toBe(0x1); // REQUEST only
+    expect(r.replies).toHaveLength(1);
+    expect(r.stepsLeft).toBe(1); // the request did not wait for an ACK
+    const e = failure(() => request([ack(-E.ENODEV, { seq: SEQ + 1, pid: PID, text: 'no such device' })], { ack: false }));
+    expect(e.code).toBe('ENODEV'); // errors come all the same
+    expect(e.extack).toBe('no such device');
+  });
+
+  test('a dump asks for no ACK: NLMSG_DONE ends it', () => {
+    const r = request([done(0, { seq: SEQ + 1, pid: PID })], { dump: true });
+    expect(r.sent[0].readUInt16LE(6)).toBe(0x1 | 0x300);
+  });
+
   test('stale answers (an earlier sequence number, another port id) are skipped', () => {
     const stale = Buffer.concat([reply(undefined, SEQ), ack(-E.ENODEV, { seq: SEQ, pid: PID, text: 'old' })]);
     const otherPid = msg({ type: FAM, seq: SEQ + 1, pid: PID + 1 }, genl(CMD));
