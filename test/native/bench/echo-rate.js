@@ -8,6 +8,7 @@
  * MODE: sync (default), async (await one echoAsync() after the other),
  * async-N (N echoAsync() in flight).  Prints one line per mode:
  * "echo_node MODE: COUNT round trips in S s: R/s, X syscalls/request".
+ * VNET_BENCH_ADDON=FILE measures that build of the addon instead.
  */
 'use strict';
 
@@ -20,7 +21,17 @@ const count = Number(process.argv[2] || 20000);
 const modes = process.argv.slice(3);
 if (!modes.length) modes.push('sync');
 
-const b = loadNativeBinding();
+// VNET_BENCH_ADDON=FILE: measure another build of the addon (e.g. an older
+// one, for a before/after figure), loaded as is.
+function load() {
+  const file = process.env.VNET_BENCH_ADDON;
+  if (!file) return loadNativeBinding();
+  const m = { exports: {} };
+  process.dlopen(m, file);
+  m.exports.setErrorClass(class extends Error {});
+  return m.exports;
+}
+const b = load();
 const t = b._test;
 const g = b.openGenl();
 const msg = 'hello';

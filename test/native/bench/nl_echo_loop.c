@@ -7,6 +7,9 @@
  *
  *   nl_echo_loop COUNT [MESSAGE]
  *
+ * With NL_ECHO_ACK=1 in the environment, libnl's auto-ack stays on (the
+ * kernel sends an ACK after each reply; a receive waits for it too).
+ *
  * Prints "echo_c: COUNT round trips in S s: R/s" and exits 0 when every
  * reply matched.
  */
@@ -50,6 +53,7 @@ int main(int argc, char **argv)
 {
 	struct echo_result res = { .sent = argc > 2 ? argv[2] : "hello" };
 	long count = argc > 1 ? atol(argv[1]) : 10000, i;
+	int ack = getenv("NL_ECHO_ACK") != NULL;
 	struct nl_sock *sock;
 	struct nl_msg *msg;
 	int family, err;
@@ -63,7 +67,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "genl_ctrl_resolve: %s\n", nl_geterror(family));
 		return 1;
 	}
-	nl_socket_disable_auto_ack(sock);
+	if (!ack)
+		nl_socket_disable_auto_ack(sock);
 	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, echo_cb, &res);
 
 	t0 = now();
@@ -78,6 +83,8 @@ int main(int argc, char **argv)
 		nlmsg_free(msg);
 		res.matched = 0;
 		err = nl_recvmsgs_default(sock);
+		if (err >= 0 && ack)
+			err = nl_wait_for_ack(sock);
 		if (err < 0 || !res.matched) {
 			fprintf(stderr, "round trip %ld: %s\n", i,
 				err < 0 ? nl_geterror(err) : "mismatch");
@@ -85,7 +92,8 @@ int main(int argc, char **argv)
 		}
 	}
 	t = now() - t0;
-	printf("echo_c: %ld round trips in %.3f s: %.0f/s\n", count, t, count / t);
+	printf("echo_c%s: %ld round trips in %.3f s: %.0f/s\n", ack ? " (ack)" : "",
+	       count, t, count / t);
 	nl_socket_free(sock);
 	return 0;
 }
