@@ -248,8 +248,10 @@ class SubscriptionWrap : public Napi::ObjectWrap<SubscriptionWrap> {
 };
 
 // On the JS thread, for each delivery.  Nothing is delivered after stop().
-// An exception from the listener (or an error with no onError) is left
-// pending: Node reports it as an uncaught exception.
+// An exception from the listener (or an error with no onError) becomes an
+// 'uncaughtException', as from any other callback: napi_fatal_exception,
+// since an exception merely left pending in a Node-API callback is
+// swallowed by Node 20 (DEP0168) unless a command-line flag says not to.
 void CallJs(Napi::Env env, Napi::Function listener, WatchJs* ctx, Delivery* d) {
   std::unique_ptr<Delivery> own(d);
   if (env == nullptr || ctx == nullptr || !own || !ctx->core->active()) return;
@@ -263,7 +265,7 @@ void CallJs(Napi::Env env, Napi::Function listener, WatchJs* ctx, Delivery* d) {
       listener.Call({EventToJs(env, *own->event)});
     }
   } catch (const Napi::Error& e) {
-    e.ThrowAsJavaScriptException();
+    napi_fatal_exception(env, e.Value());
   }
 }
 

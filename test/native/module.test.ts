@@ -374,6 +374,20 @@ describeVm('the addon against the module: cost, asynchronous API, overruns', () 
     expect(stopped).toMatchObject({ code: 0, signal: null });
   }, 20000);
 
+  test('a listener that throws raises an uncaughtException, as any callback would', () => {
+    const script = `
+      const b = require(${JSON.stringify(path.join(ROOT, 'dist', 'binding', 'native.js'))}).loadNativeBinding();
+      const g = b.openGenl();
+      process.on('uncaughtException', (e) => { console.log('uncaught: ' + e.message); process.exit(0); });
+      g.watch(() => { throw new Error('boom from listener'); });
+      setTimeout(() => g.resetStats('${DEV}'), 100);
+      setTimeout(() => { console.log('swallowed'); process.exit(1); }, 5000);`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stdout).toBe('uncaught: boom from listener\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   test('ENOBUFS: a reply queued before the overrun still answers its request', () => {
     // a subscribed socket with a tiny receive buffer sends an ECHO; then
     // events flood it until the kernel drops some (ENOBUFS); then it reads
