@@ -48,6 +48,8 @@ import type {
   VnetStats,
 } from '../src/binding/types';
 
+import { FakeSubscription, later } from './fake-async';
+
 // ---------------------------------------------------------------- constants
 
 export const IFF_UP = 0x1;
@@ -331,6 +333,8 @@ export class FakeBinding implements VnetBinding {
   privileged = true;
   /** the vnet_nl family id openGenl() resolves */
   familyId = 0x1c;
+  /** an extended-ack warning the "kernel" attaches to successful netlink SETs */
+  setWarning?: string;
   /** how ECHO answers (default: the same text) */
   echoImpl: (message: string) => string = (m) => m;
   /** random seeds for SETs without one (ioctl, or netlink without VNET_ATTR_SEED) */
@@ -875,62 +879,6 @@ export class FakeBinding implements VnetBinding {
   }
 }
 
-/** A fake watch(): events reach the listener after the current macrotask. */
-export class FakeSubscription implements EventSubscription {
-  active = true;
-  eventsLost = 0;
-  /** overruns not yet reported with an event */
-  private unreported = 0;
-  /** ref()'d (the real one keeps the process alive; the fake records it) */
-  refed = true;
-
-  constructor(
-    private readonly listener: (ev: VnetEvent) => void,
-    private readonly onError?: (err: Error) => void,
-  ) {}
-
-  deliver(ev: VnetEvent): void {
-    if (!this.active) return;
-    const e: VnetEvent = structuredClone(ev);
-    if (this.unreported) e.lostBefore = this.unreported;
-    this.unreported = 0;
-    setImmediate(() => {
-      if (this.active) this.listener(e);
-    });
-  }
-
-  /** A socket failure: reported to onError (or thrown), and the end. */
-  fail(err: Error): void {
-    if (!this.active) return;
-    setImmediate(() => {
-      if (!this.active) return;
-      this.active = false;
-      if (!this.onError) throw err;
-      this.onError(err);
-    });
-  }
-
-  overrun(): void {
-    if (!this.active) return;
-    this.eventsLost++;
-    this.unreported++;
-  }
-
-  stop(): void {
-    this.active = false;
-  }
-
-  ref(): this {
-    this.refed = true;
-    return this;
-  }
-
-  unref(): this {
-    this.refed = false;
-    return this;
-  }
-}
-
 /** One fake vnet_nl socket. */
 export class FakeGenlSocket implements GenlSocket {
   readonly familyId: number;
@@ -1010,7 +958,9 @@ export class FakeGenlSocket implements GenlSocket {
     this.k.needAdmin(syscall, ifname);
     const d = this.k.genlDev(r.dev, syscall);
     this.k.relaySet(d, r, r.seed, syscall, ifname, true);
-    return this.k.state(d);
+    const s = this.k.state(d);
+    if (this.k.setWarning) s.warning = this.k.setWarning;
+    return s;
   }
 
   resetStats(dev: string | number): VnetState {
@@ -1082,25 +1032,6 @@ export class FakeGenlSocket implements GenlSocket {
     for (const w of this.watches) w.stop();
     this.k.forget(this);
   }
-}
-
-/**
- * Runs a synchronous fake call as its asynchronous form: settles after
- * the current macrotask (as a worker's completion does), rejects instead
- * of throwing, and marks the recorded call `async`.
- */
-function later<T>(calls: FakeCall[], fn: () => T): Promise<T> {
-  const first = calls.length;
-  let result: { ok: true; value: T } | { ok: false; error: unknown };
-  try {
-    result = { ok: true, value: fn() };
-  } catch (error) {
-    result = { ok: false, error };
-  }
-  if (calls.length > first) calls[first].async = true;
-  return new Promise<T>((resolve, reject) =>
-    setImmediate(() => (result.ok ? resolve(result.value) : reject(result.error))),
-  );
 }
 
 function copyArg(a: unknown): unknown {

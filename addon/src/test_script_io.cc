@@ -278,9 +278,49 @@ Napi::Value ParseFamilyHook(const Napi::CallbackInfo& info) {
   return Guard(env, [&]() -> Napi::Value { return FamilyToJs(env, nl::ParseFamily(OnlyMessage(env, d))); });
 }
 
+// vnetCall({op, family, pid, seq, steps, arg}) -> what the GenlSocket
+// method op ('echo' | 'get' | 'dump' | 'set' | 'resetStats') returns for
+// the scripted answer: the vnet_nl requests and decoders end to end.
+// The requests sent are in the report of the error, or `lastSent`.
+Napi::Value VnetCall(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object spec = ObjectArg(info, 0, "spec");
+  std::unique_ptr<ScriptIo> owned = ScriptValue(env, spec.Get("steps"));
+  ScriptIo* io = owned.get();
+  nl::NlSocket sock(std::move(owned), Uint32Value(env, spec.Get("pid"), "spec.pid"));
+  sock.set_seq(Uint32Value(env, spec.Get("seq"), "spec.seq"));
+  uint16_t family = static_cast<uint16_t>(IntegerValue(env, spec.Get("family"), "spec.family", 0, 0xffff));
+  std::string op = StringValue(env, spec.Get("op"), "spec.op");
+  Napi::Value arg = spec.Get("arg");
+  Napi::Value out;
+  try {
+    if (op == "echo") {
+      out = Napi::String::New(env, Echo(sock, family, StringValue(env, arg, "arg")));
+    } else if (op == "get") {
+      out = StateToJs(env, Get(sock, family, DevValue(env, arg)));
+    } else if (op == "dump") {
+      out = StatesToJs(env, Dump(sock, family));
+    } else if (op == "set") {
+      out = StateToJs(env, Set(sock, family, SetRequestValue(env, arg)));
+    } else if (op == "resetStats") {
+      out = StateToJs(env, ResetStats(sock, family, DevValue(env, arg)));
+    } else {
+      ThrowTypeError(env, "ERR_INVALID_ARG_VALUE", "unknown op '" + op + "'");
+    }
+  } catch (const SysError& e) {
+    Napi::Error err = ToJsError(env, e);
+    err.Set("script", ScriptReport(env, *io, sock));
+    throw err;
+  }
+  Napi::Object r = ScriptReport(env, *io, sock);
+  r.Set("value", out);
+  return r;
+}
+
 }  // namespace
 
 void InitScriptHooks(Napi::Env env, Napi::Object t) {
+  t.Set("vnetCall", Napi::Function::New(env, VnetCall, "vnetCall"));
   t.Set("transact", Napi::Function::New(env, Transact, "transact"));
   t.Set("multicast", Napi::Function::New(env, Multicast, "multicast"));
   t.Set("splitDatagram", Napi::Function::New(env, Split, "splitDatagram"));

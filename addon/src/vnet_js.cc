@@ -18,6 +18,7 @@ Napi::Object StateToJs(Napi::Env env, const VnetStateData& s) {
   Napi::Object stats = Napi::Object::New(env);
   for (int i = 0; i < kStatCount; i++) stats.Set(kStatNames[i], Napi::BigInt::New(env, s.stats[i]));
   o.Set("stats", stats);
+  if (!s.warning.empty()) o.Set("warning", Napi::String::New(env, s.warning));
   return o;
 }
 

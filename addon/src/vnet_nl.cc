@@ -67,7 +67,9 @@ VnetStateData StateCall(nl::NlSocket& sock, uint16_t family, uint8_t cmd, MsgBui
                         const DevRef& dev) {
   nl::ErrorContext ctx{CmdName(cmd), dev.name};
   nl::Answer a = sock.Request(req, ctx, Reply(family, cmd));
-  return ParseState(Attrs(OneReply(a, ctx), GENL_HDRLEN, VNET_ATTR_MAX, kContext));
+  VnetStateData s = ParseState(Attrs(OneReply(a, ctx), GENL_HDRLEN, VNET_ATTR_MAX, kContext));
+  s.warning = std::move(a.warning);
+  return s;
 }
 
 }  // namespace

@@ -32,6 +32,9 @@ struct VnetStateData {
   std::string slave_name;
   std::optional<uint32_t> slave_rp_filter;
   uint64_t stats[kStatCount] = {};
+  // The kernel's extended-ack text on success (a warning): SET and
+  // RESET_STATS ask for the ACK that carries it.
+  std::string warning;
 };
 
 struct VnetEventData {

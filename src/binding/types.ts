@@ -71,6 +71,13 @@ export interface VnetState {
    * absent when no slave is attached */
   slaveRpFilter?: number;
   stats: VnetStats;
+  /**
+   * The kernel's extended-ack text on success: a warning about the request
+   * (it was applied).  Only on the state set() / resetStats() return, and
+   * only when the kernel had something to say (`ip` prints it as
+   * "Warning: ...").
+   */
+  warning?: string;
 }
 
 /** A VNET_CMD_SET request: the whole relay configuration at once. */

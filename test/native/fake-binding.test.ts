@@ -180,6 +180,9 @@ describe('the fake', () => {
     expect(thrown(() => g.set({ dev: 'vnet0', mode: 5, arg1: 0, arg2: 0 })).code).toBe('EINVAL');
     k.setRelay('vnet0', { slave: '', mode: 2, arg1: 10, arg2: 20 });
     expect(k.device('vnet0').flags & IFF_NOARP).toBe(IFF_NOARP);
+    expect(g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0 })).not.toHaveProperty('warning');
+    k.setWarning = 'vnet: a warning';
+    expect(g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0 }).warning).toBe('vnet: a warning');
   });
 
   test('events, slave loss, unprivileged, module not loaded, injected errors', () => {

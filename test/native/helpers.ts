@@ -63,6 +63,15 @@ export interface TestHooks {
     steps: ScriptStep[];
   }): ScriptReport & { replies: ScriptMessage[]; warning: string; queued: number };
   multicast(spec: { steps: ScriptStep[]; retryEintr?: boolean }): ScriptReport & { messages: ScriptMessage[] };
+  /** A GenlSocket request over a scripted transport: the vnet_nl code end to end. */
+  vnetCall(spec: {
+    op: 'echo' | 'get' | 'dump' | 'set' | 'resetStats';
+    family: number;
+    pid: number;
+    seq: number;
+    steps: ScriptStep[];
+    arg?: unknown;
+  }): ScriptReport & { value: unknown };
   splitDatagram(d: Buffer): { type: number; len: number; offset: number }[];
   parseAck(d: Buffer): { error: number; message: string; text: string; offset?: number; missType?: number; missNest?: number };
   parseEvent(d: Buffer, familyId: number): VnetEvent | null;

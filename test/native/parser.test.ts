@@ -430,3 +430,43 @@ describe('decoders: vnet_nl events and states, nlctrl families', () => {
     expect(e.code).toBe('EPROTO');
   });
 });
+
+describe('vnet_nl requests end to end over crafted answers', () => {
+  const state = (cmd: number, seq: number, ...extra: Buffer[]): Buffer =>
+    msg({ type: FAM, seq, pid: PID }, genl(cmd, attrU32(ABI.VNET_ATTR_IFINDEX, 9), attrStr(ABI.VNET_ATTR_IFNAME, 'vnet0'), ...extra));
+  const call = (op: 'echo' | 'get' | 'dump' | 'set' | 'resetStats', steps: Parameters<typeof t.vnetCall>[0]['steps'], arg?: unknown) =>
+    t.vnetCall({ op, family: FAM, pid: PID, seq: SEQ, steps, arg });
+  const flags = (r: { sent: Buffer[] }): number => r.sent[0].readUInt16LE(6);
+
+  test('SET asks for the ACK, and its warning reaches JS on the returned state', () => {
+    const r = call('set', [[state(ABI.VNET_CMD_SET, SEQ + 1, attrU32(ABI.VNET_ATTR_MODE, 1)), okAck(SEQ + 1, 'vnet: slave has strict rp_filter')]], {
+      dev: 'vnet0',
+      mode: 1,
+      arg1: 50,
+      arg2: 0,
+    });
+    expect(flags(r)).toBe(0x1 | 0x4);
+    expect(r.value).toMatchObject({ ifname: 'vnet0', mode: 1, warning: 'vnet: slave has strict rp_filter' });
+    const quiet = call('resetStats', [[state(ABI.VNET_CMD_RESET_STATS, SEQ + 1), okAck()]], 'vnet0');
+    expect(quiet.value).not.toHaveProperty('warning');
+  });
+
+  test('ECHO and GET ask for no ACK: their reply is the answer', () => {
+    const e = call('echo', [msg({ type: FAM, seq: SEQ + 1, pid: PID }, genl(ABI.VNET_CMD_ECHO, attrStr(ABI.VNET_ATTR_MSG, 'hi')))], 'hi');
+    expect(flags(e)).toBe(0x1);
+    expect(e.value).toBe('hi');
+    expect(call('get', [state(ABI.VNET_CMD_GET, SEQ + 1)], 9).value).toMatchObject({ ifindex: 9, ifname: 'vnet0' });
+  });
+
+  test('a GET answered with another command, or an echo without its message: EPROTO', () => {
+    expect(thrown(() => call('get', [state(ABI.VNET_CMD_SET, SEQ + 1)], 9)).code).toBe('EPROTO');
+    const e = thrown(() => call('echo', [msg({ type: FAM, seq: SEQ + 1, pid: PID }, genl(ABI.VNET_CMD_ECHO))], 'hi'));
+    expect(e.code).toBe('EPROTO');
+    expect(e.detail).toBe('echo reply without VNET_ATTR_MSG');
+  });
+
+  test('a dump of two devices in two datagrams', () => {
+    const r = call('dump', [state(ABI.VNET_CMD_GET, SEQ + 1), Buffer.concat([state(ABI.VNET_CMD_GET, SEQ + 1), done(0, { seq: SEQ + 1, pid: PID })])]);
+    expect((r.value as unknown[]).length).toBe(2);
+  });
+});
