@@ -47,6 +47,7 @@ void NlSocket::SetRcvBuf(int bytes) {
 
 uint32_t NlSocket::Send(MsgBuilder& req, const ErrorContext& ctx, const Expect& expect) {
   if (!is_open()) throw SysError(EBADF, ctx.syscall, ctx.ifname, {}, "socket is closed");
+  FinishAbandonedDump(ctx);
   if (++seq_ == 0) ++seq_;
   uint16_t flags = NLM_F_REQUEST;
   if (expect.dump) {
@@ -133,9 +134,33 @@ void NlSocket::Collect(ReplyCollector& c, const ErrorContext& ctx, bool dump) {
   }
 }
 
+void NlSocket::CollectOrAbandon(ReplyCollector& c, uint32_t seq, const ErrorContext& ctx,
+                                bool dump) {
+  try {
+    Collect(c, ctx, dump);
+  } catch (const SysError& e) {
+    if (dump && e.err() == EINTR) abandoned_dump_ = seq;
+    throw;
+  }
+}
+
+void NlSocket::FinishAbandonedDump(const ErrorContext& ctx) {
+  if (!abandoned_dump_) return;
+  Expect rest;
+  rest.dump = true;
+  ReplyCollector c(abandoned_dump_, pid_, rest, ctx);
+  try {
+    Collect(c, ctx, true);
+  } catch (const SysError& e) {
+    if (e.err() == EINTR) throw;  // still abandoned: next time
+    // how the old dump ended is of no interest now
+  }
+  abandoned_dump_ = 0;
+}
+
 Answer NlSocket::Await(uint32_t seq, const ErrorContext& ctx, Expect expect) {
   ReplyCollector c(seq, pid_, expect, ctx);
-  Collect(c, ctx, expect.dump);
+  CollectOrAbandon(c, seq, ctx, expect.dump);
   if (c.interrupted()) {
     throw SysError(EAGAIN, ctx.syscall, ctx.ifname, {},
                    "the dump was interrupted by concurrent changes (NLM_F_DUMP_INTR)");
@@ -147,7 +172,7 @@ Answer NlSocket::Request(MsgBuilder& req, const ErrorContext& ctx, Expect expect
   for (int attempt = 1;; ++attempt) {
     uint32_t seq = Send(req, ctx, expect);
     ReplyCollector c(seq, pid_, expect, ctx);
-    Collect(c, ctx, expect.dump);
+    CollectOrAbandon(c, seq, ctx, expect.dump);
     if (!c.interrupted()) return std::move(c.answer());
     if (attempt == kDumpAttempts) {
       throw SysError(EAGAIN, ctx.syscall, ctx.ifname, {},
@@ -190,8 +215,19 @@ std::optional<Message> NlSocket::NextMulticast(int timeout_ms, const ErrorContex
     }
     if (err) ThrowErrno(err, ctx.syscall, ctx.ifname);
     for (const Datagram& d : batch_) {
-      // Unicast: a late answer to a request that was given up.
-      if (d.sender == 0 && d.groups) QueueMulticast(d, ctx);
+      if (d.sender != 0) continue;
+      if (d.groups) {
+        QueueMulticast(d, ctx);
+      } else if (abandoned_dump_ && !d.truncated) {
+        // A late answer to a request that was given up: dropped, but the
+        // end of an abandoned dump means there is nothing left to drain.
+        for (const struct nlmsghdr* h : SplitDatagram(d.data, d.len, ctx.syscall)) {
+          if (h->nlmsg_seq == abandoned_dump_ &&
+              (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)) {
+            abandoned_dump_ = 0;
+          }
+        }
+      }
     }
   }
 }

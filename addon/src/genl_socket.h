@@ -12,8 +12,9 @@
 //
 // Signals: a wait interrupted by a signal throws SysError(EINTR) (on the
 // JS thread, so that a JS signal handler can run; the request's late
-// answer is skipped as stale by the next request), unless
-// set_retry_eintr(true) (worker threads, where JS is not blocked).
+// answer is skipped as stale by the next request, and the rest of an
+// interrupted dump is read and dropped before the next request is sent),
+// unless set_retry_eintr(true) (worker threads, where JS is not blocked).
 //
 // Overruns: ENOBUFS (the kernel dropped multicast messages because the
 // receive queue was full) never ends a request: it is counted in
@@ -104,8 +105,13 @@ class NlSocket {
   void set_seq(uint32_t seq) { seq_ = seq; }
 
  private:
-  int Receive(int wait, const ErrorContext& ctx, bool* overrun);
   void Collect(ReplyCollector& c, const ErrorContext& ctx, bool dump);
+  // Collect, remembering a dump given up on a signal: the kernel goes on
+  // with it on this socket (and refuses another dump meanwhile: EBUSY).
+  void CollectOrAbandon(ReplyCollector& c, uint32_t seq, const ErrorContext& ctx, bool dump);
+  // Reads the rest of an abandoned dump, discarding it, before a new
+  // request is sent.
+  void FinishAbandonedDump(const ErrorContext& ctx);
   void QueueMulticast(const Datagram& d, const ErrorContext& ctx);
 
   std::unique_ptr<Io> io_;
@@ -113,6 +119,7 @@ class NlSocket {
   uint32_t seq_ = 0;
   bool retry_eintr_ = false;
   uint64_t events_lost_ = 0;
+  uint32_t abandoned_dump_ = 0;  // its sequence number, 0: none
   std::vector<Datagram> batch_;
   std::deque<Message> mcast_;
 };

@@ -28,6 +28,9 @@ namespace vnet {
 
 namespace {
 
+// Deliveries waiting for the JS thread, at most.
+constexpr size_t kMaxQueued = 1024;
+
 // What the thread hands to JS: an event, or an error (fatal: the
 // subscription ends after it).
 struct Delivery {
@@ -104,9 +107,19 @@ class WatchCore {
   uint64_t lost() const { return lost_; }
 
  private:
+  // Hands d to JS.  When JS is kMaxQueued deliveries behind, waits (and
+  // leaves what follows in the kernel's queue, which overruns and counts
+  // the loss as ENOBUFS) instead of queueing without bound.
   bool Deliver(Delivery* d) {
-    if (tsfn_.NonBlockingCall(d) == napi_ok) return true;
-    delete d;  // closing: the environment is going away
+    for (;;) {
+      napi_status st = tsfn_.NonBlockingCall(d);
+      if (st == napi_ok) return true;
+      if (st != napi_queue_full || stopping_) break;  // closing, or stopped
+      struct pollfd p = {wake_.get(), POLLIN, 0};
+      CountSyscall();
+      (void)::poll(&p, 1, 5);
+    }
+    delete d;
     return false;
   }
 
@@ -290,7 +303,7 @@ Napi::Object StartWatch(Napi::Env env, uint16_t family, uint32_t group, Napi::Fu
   ctx->core = core;
   if (!on_err.IsEmpty()) ctx->on_error = Napi::Persistent(on_err);
   ctx->wrap = wrap;
-  Tsfn tsfn = Tsfn::New(env, listener, "vnet events", 0, 1, ctx, Finalize);
+  Tsfn tsfn = Tsfn::New(env, listener, "vnet events", kMaxQueued, 1, ctx, Finalize);
   wrap->Attach(core, ctx);
   WatchCore::Start(core, tsfn);
   *out = core;

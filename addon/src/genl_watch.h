@@ -5,7 +5,9 @@
 // (or its GenlSocket's close()); while it runs it keeps the process alive
 // (unref() lets it exit, like a timer's) and its JS object from being
 // collected.  Lost events (the kernel's ENOBUFS) are counted in
-// `eventsLost` and reported on the next event as `lostBefore`.
+// `eventsLost` and reported on the next event as `lostBefore`.  At most
+// 1024 events wait for the JS thread; when JS falls further behind, the
+// thread stops reading and the kernel drops (and counts) the excess.
 #ifndef VNET_ADDON_GENL_WATCH_H
 #define VNET_ADDON_GENL_WATCH_H
 

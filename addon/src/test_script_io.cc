@@ -42,10 +42,12 @@ class ScriptIo : public nl::Io {
 
   std::deque<Step> steps;
   std::vector<std::vector<uint8_t>> sent;
+  std::vector<size_t> sent_after;  // receives made before each send
   std::vector<int> waits;
 
   int Send(const uint8_t* data, size_t len) override {
     sent.emplace_back(data, data + len);
+    sent_after.push_back(waits.size());
     return 0;
   }
   int Recv(int wait, std::vector<nl::Datagram>* out) override {
@@ -139,6 +141,11 @@ Napi::Object ScriptReport(Napi::Env env, const ScriptIo& io, const nl::NlSocket&
     sent.Set(i, Napi::Buffer<uint8_t>::Copy(env, io.sent[i].data(), io.sent[i].size()));
   }
   r.Set("sent", sent);
+  Napi::Array after = Napi::Array::New(env, io.sent_after.size());
+  for (uint32_t i = 0; i < io.sent_after.size(); i++) {
+    after.Set(i, Napi::Number::New(env, static_cast<double>(io.sent_after[i])));
+  }
+  r.Set("sentAfter", after);
   Napi::Array waits = Napi::Array::New(env, io.waits.size());
   for (uint32_t i = 0; i < io.waits.size(); i++) waits.Set(i, Napi::Number::New(env, io.waits[i]));
   r.Set("waits", waits);
@@ -278,6 +285,56 @@ Napi::Value ParseFamilyHook(const Napi::CallbackInfo& info) {
   return Guard(env, [&]() -> Napi::Value { return FamilyToJs(env, nl::ParseFamily(OnlyMessage(env, d))); });
 }
 
+// transactMany({pid, seq, steps, requests: [{dump?, ack?, type?, cmd?} |
+// {nextMulticast: true}]}) -> {results, sent, waits, eventsLost, stepsLeft}:
+// several requests (or nextEvent()-style reads) in turn on one socket
+// over one script; each result is {replies: [seq...], warning} or
+// {multicast: type | null} or {error: {code, detail}}.
+Napi::Value TransactMany(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object spec = ObjectArg(info, 0, "spec");
+  std::unique_ptr<ScriptIo> owned = ScriptValue(env, spec.Get("steps"));
+  ScriptIo* io = owned.get();
+  nl::NlSocket sock(std::move(owned), Uint32Value(env, spec.Get("pid"), "spec.pid"));
+  sock.set_seq(Uint32Value(env, spec.Get("seq"), "spec.seq"));
+  Napi::Value rv = spec.Get("requests");
+  if (!rv.IsArray()) ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "requests must be an array");
+  Napi::Array reqs = rv.As<Napi::Array>();
+  Napi::Array results = Napi::Array::New(env, reqs.Length());
+  for (uint32_t i = 0; i < reqs.Length(); i++) {
+    Napi::Object r = ObjectValue(env, reqs.Get(i), "request");
+    Napi::Object out = Napi::Object::New(env);
+    try {
+      if (r.Get("nextMulticast").ToBoolean()) {
+        std::optional<nl::Message> m = sock.NextMulticast(0, {"genl test", {}});
+        out.Set("multicast", m ? Napi::Value(Napi::Number::New(env, m->type())) : env.Null());
+      } else {
+        nl::Expect expect;
+        expect.dump = r.Get("dump").ToBoolean();
+        if (r.Has("ack")) expect.ack = r.Get("ack").ToBoolean();
+        if (r.Has("type")) expect.type = static_cast<int>(IntegerValue(env, r.Get("type"), "type", 0, 0xffff));
+        if (r.Has("cmd")) expect.cmd = static_cast<int>(IntegerValue(env, r.Get("cmd"), "cmd", 0, 255));
+        nl::MsgBuilder req(static_cast<uint16_t>(expect.type >= 0 ? expect.type : GENL_ID_CTRL), 0);
+        req.PutGenlHeader(static_cast<uint8_t>(expect.cmd >= 0 ? expect.cmd : 0), 1);
+        nl::Answer a = sock.Request(req, {"genl test", {}}, expect);
+        Napi::Array seqs = Napi::Array::New(env, a.replies.size());
+        for (uint32_t j = 0; j < a.replies.size(); j++) seqs.Set(j, Napi::Number::New(env, a.replies[j].seq()));
+        out.Set("replies", seqs);
+        out.Set("warning", Napi::String::New(env, a.warning));
+      }
+    } catch (const SysError& e) {
+      Napi::Object err = Napi::Object::New(env);
+      err.Set("code", Napi::String::New(env, ErrnoName(e.err())));
+      err.Set("detail", Napi::String::New(env, e.detail()));
+      out.Set("error", err);
+    }
+    results.Set(i, out);
+  }
+  Napi::Object report = ScriptReport(env, *io, sock);
+  report.Set("results", results);
+  return report;
+}
+
 // vnetCall({op, family, pid, seq, steps, arg}) -> what the GenlSocket
 // method op ('echo' | 'get' | 'dump' | 'set' | 'resetStats') returns for
 // the scripted answer: the vnet_nl requests and decoders end to end.
@@ -321,6 +378,7 @@ Napi::Value VnetCall(const Napi::CallbackInfo& info) {
 
 void InitScriptHooks(Napi::Env env, Napi::Object t) {
   t.Set("vnetCall", Napi::Function::New(env, VnetCall, "vnetCall"));
+  t.Set("transactMany", Napi::Function::New(env, TransactMany, "transactMany"));
   t.Set("transact", Napi::Function::New(env, Transact, "transact"));
   t.Set("multicast", Napi::Function::New(env, Multicast, "multicast"));
   t.Set("splitDatagram", Napi::Function::New(env, Split, "splitDatagram"));

@@ -21,6 +21,8 @@ export type ScriptStep = ScriptDatagram | ScriptDatagram[] | { errno: number };
 export interface ScriptReport {
   /** the requests sent, in order */
   sent: Buffer[];
+  /** for each request sent, how many receives came before it */
+  sentAfter: number[];
   /** each receive's wait: -1 the socket's timeout (blocking), 0 non-blocking, > 0 poll ms */
   waits: number[];
   eventsLost: number;
@@ -63,6 +65,15 @@ export interface TestHooks {
     steps: ScriptStep[];
   }): ScriptReport & { replies: ScriptMessage[]; warning: string; queued: number };
   multicast(spec: { steps: ScriptStep[]; retryEintr?: boolean }): ScriptReport & { messages: ScriptMessage[] };
+  /** Several requests (or nextEvent-style reads) in turn on one scripted socket. */
+  transactMany(spec: {
+    pid: number;
+    seq: number;
+    steps: ScriptStep[];
+    requests: ({ dump?: boolean; ack?: boolean; type?: number; cmd?: number } | { nextMulticast: true })[];
+  }): ScriptReport & {
+    results: { replies?: number[]; warning?: string; multicast?: number | null; error?: { code: string; detail: string } }[];
+  };
   /** A GenlSocket request over a scripted transport: the vnet_nl code end to end. */
   vnetCall(spec: {
     op: 'echo' | 'get' | 'dump' | 'set' | 'resetStats';

@@ -281,6 +281,47 @@ describe('dumps', () => {
   });
 });
 
+describe('a dump interrupted by a signal', () => {
+  const part = (n: number, seq: number): Buffer => reply(genl(CMD, attrU32(ABI.VNET_ATTR_IFINDEX, n)), seq, NLM_F_MULTI);
+  const dump = { dump: true, type: FAM, cmd: CMD };
+
+  test('the next request first reads the rest of it (else the kernel would say EBUSY)', () => {
+    const r = t.transactMany({
+      pid: PID,
+      seq: SEQ,
+      steps: [
+        part(1, SEQ + 1),
+        { errno: E.EINTR },
+        // what the kernel still sends for the abandoned dump, then its end
+        Buffer.concat([part(2, SEQ + 1), part(3, SEQ + 1)]),
+        done(0, { seq: SEQ + 1, pid: PID }),
+        // the new dump's answer
+        Buffer.concat([part(7, SEQ + 2), done(0, { seq: SEQ + 2, pid: PID })]),
+      ],
+      requests: [dump, dump],
+    });
+    expect(r.results[0].error).toEqual({ code: 'EINTR', detail: 'interrupted by a signal while waiting for the kernel' });
+    expect(r.results[1]).toEqual({ replies: [SEQ + 2], warning: '' });
+    // the second dump went out only after the first one's NLMSG_DONE (the
+    // 4th receive), not while the kernel was still running it
+    expect(r.sentAfter).toEqual([0, 4]);
+    expect(r.stepsLeft).toBe(0);
+  });
+
+  test('if nextEvent() read the abandoned dump\'s end, the next request does not wait for it', () => {
+    const mcast = { data: msg({ type: FAM, seq: 0, pid: 0 }, genl(ABI.VNET_CMD_EVENT)), groups: 1 };
+    const r = t.transactMany({
+      pid: PID,
+      seq: SEQ,
+      steps: [part(1, SEQ + 1), { errno: E.EINTR }, [done(0, { seq: SEQ + 1, pid: PID }), mcast], [reply(undefined, SEQ + 2), okAck(SEQ + 2)]],
+      requests: [dump, { nextMulticast: true }, { type: FAM, cmd: CMD }],
+    });
+    expect(r.results.map((x) => Object.keys(x)[0])).toEqual(['error', 'multicast', 'replies']);
+    expect(r.results[1].multicast).toBe(FAM);
+    expect(r.results[2].replies).toEqual([SEQ + 2]);
+  });
+});
+
 describe('receive-queue overruns (ENOBUFS) on a socket that also gets events', () => {
   const event = (): { data: Buffer; groups: number } => ({
     data: msg({ type: FAM, seq: 0, pid: 0 }, genl(ABI.VNET_CMD_EVENT, attrU32(ABI.VNET_ATTR_EVENT, 1))),
