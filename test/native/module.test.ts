@@ -402,6 +402,32 @@ describeVm('the addon against the module: cost, asynchronous API, overruns', () 
     expect(r.eventsLost).toBeGreaterThanOrEqual(1);
   });
 
+  test('watch() while JS is busy: at most 1024 wait for it, the excess is lost and counted', async () => {
+    const seen: VnetEvent[] = [];
+    const sub = g.watch((ev) => seen.push(ev));
+    try {
+      // the JS thread makes 5000 events and reads none of them meanwhile
+      for (let i = 0; i < 5000; i++) g.resetStats(DEV);
+      for (let waited = 0; waited < 5000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (sub.eventsLost > 0 && seen.some((e) => e.lostBefore)) break;
+      }
+      expect(sub.eventsLost).toBeGreaterThanOrEqual(1);
+      expect(seen.findIndex((e) => e.lostBefore)).toBeGreaterThan(0);
+      // unbounded, nearly all 5000 would be queued for JS; bounded, 1024
+      // plus what the kernel's receive queue holds (~200 at the default size)
+      expect(seen.length).toBeLessThan(1800);
+      expect(sub.active).toBe(true);
+      // and it goes on
+      g.resetStats(DEV);
+      const n = seen.length;
+      for (let waited = 0; waited < 3000 && seen.length === n; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(seen.length).toBe(n + 1);
+    } finally {
+      sub.stop();
+    }
+  });
+
   test('ENOBUFS on nextEvent(): counted in eventsLost, the next event says lostBefore', () => {
     const ev = b.openGenl();
     try {
