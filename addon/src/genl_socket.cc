@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -119,6 +121,14 @@ void NlSocket::Collect(ReplyCollector& c, const ErrorContext& ctx, bool dump) {
       }
       if (c.done()) continue;  // e.g. an ACK after a dump's NLMSG_DONE
       if (d.truncated) {
+        // Its first header survived: an earlier request's answer is stale
+        // like any other; ours is an error, not a silent cut.
+        uint32_t seq;
+        if (d.len >= NLMSG_HDRLEN &&
+            (std::memcpy(&seq, d.data + offsetof(struct nlmsghdr, nlmsg_seq), sizeof seq),
+             seq != c.seq())) {
+          continue;
+        }
         throw SysError(EMSGSIZE, ctx.syscall, ctx.ifname, {},
                        "a reply of " + std::to_string(d.full_len) +
                            " bytes does not fit the receive buffer (" +

@@ -62,6 +62,7 @@ class ReplyCollector {
   bool Feed(const struct nlmsghdr* h);
 
   bool done() const { return done_; }
+  uint32_t seq() const { return seq_; }
   // NLM_F_DUMP_INTR was set on a message of this dump.
   bool interrupted() const { return interrupted_; }
   // Messages skipped for another sequence number or port id.

@@ -376,6 +376,11 @@ describe('waits', () => {
     expect(e.detail).toBe('a reply of 40000 bytes does not fit the receive buffer (32768 bytes)');
   });
 
+  test('a truncated answer to an earlier request is skipped as stale', () => {
+    const r = request([{ data: reply(undefined, SEQ), fullLength: 40000 }, [reply(), okAck()]]);
+    expect(r.replies).toHaveLength(1);
+  });
+
   test('a signal (EINTR) ends the wait with EINTR, the reply left for later', () => {
     const e = failure(() => request([{ errno: E.EINTR }, [reply(), okAck()]]));
     expect(e.code).toBe('EINTR');
