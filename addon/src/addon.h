@@ -12,12 +12,15 @@ struct AddonData {
   Napi::FunctionReference errorClass;
   // The JS class of GenlSocket objects (genl_vnet.cc).
   Napi::FunctionReference genlClass;
+  // The JS class of EventSubscription objects (genl_watch.cc).
+  Napi::FunctionReference subscriptionClass;
 };
 
 AddonData& Data(Napi::Env env);
 
 void InitIoctl(Napi::Env env, Napi::Object exports);     // ioctl.cc
 void InitIface(Napi::Env env, Napi::Object exports);     // iface.cc
+void InitLinkStats(Napi::Env env, Napi::Object exports); // link_stats.cc
 void InitGenlVnet(Napi::Env env, Napi::Object exports);  // genl_vnet.cc
 void InitTestHooks(Napi::Env env, Napi::Object exports); // test_hooks.cc
 

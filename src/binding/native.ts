@@ -20,6 +20,8 @@ import type { VnetBinding } from './types';
 interface RawAddon {
   setErrorClass(ctor: typeof VnetSystemError): void;
   constants: unknown;
+  openGenlAsync?: unknown;
+  linkStatsAsync?: unknown;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -59,6 +61,11 @@ export function loadAddonFrom(file: string): VnetBinding {
   const raw = loadRaw(file);
   if (typeof raw.setErrorClass !== 'function') {
     throw new Error(`vnet: ${file} is not the vnet addon (no setErrorClass)`);
+  }
+  // A build older than the asynchronous API would fail later, at the first
+  // await, as "not a function": say so now, and let the search go on.
+  if (typeof raw.openGenlAsync !== 'function' || typeof raw.linkStatsAsync !== 'function') {
+    throw new Error(`vnet: ${file} is an older build of the addon, without the asynchronous API (rebuild: npm run build:addon)`);
   }
   raw.setErrorClass(VnetSystemError);
   // The one place the untyped addon becomes a VnetBinding.
