@@ -67,7 +67,7 @@ function onPath(cmd) {
     });
 }
 
-function build(arch) {
+function build(arch, required) {
   const t = TARGETS[arch];
   if (!t) throw new Error(`prebuild: unknown architecture '${arch}' (known: ${Object.keys(TARGETS).join(', ')})`);
   const out = path.join(ROOT, 'build', 'prebuild', `linux-${arch}`);
@@ -75,10 +75,13 @@ function build(arch) {
   if (arch !== process.arch) {
     const cxx = `${t.triple}-g++`;
     if (!onPath(cxx)) {
-      throw new Error(
+      const msg =
         `prebuild: ${cxx} not found: the linux-${arch} binary is cross-compiled with Debian's ` +
-          `toolchain (bash scripts/setup-prebuild.sh, or apt-get install g++-${t.triple.replace(/_/g, '-')})`,
-      );
+        `toolchain (bash scripts/setup-prebuild.sh, or apt-get install g++-${t.triple.replace(/_/g, '-')})`;
+      if (required) throw new Error(msg);
+      console.error(`${msg}; the package will have no linux-${arch} binary`);
+      fs.rmSync(path.dirname(prebuildPath(arch)), { recursive: true, force: true });
+      return;
     }
     args.push(`--CDCMAKE_TOOLCHAIN_FILE=${path.join(ROOT, 'cmake', `${t.triple}.cmake`)}`);
   }
@@ -100,7 +103,7 @@ function build(arch) {
 
 function main() {
   const archs = process.argv.slice(2);
-  for (const arch of archs.length ? archs : Object.keys(TARGETS)) build(arch);
+  for (const arch of archs.length ? archs : Object.keys(TARGETS)) build(arch, archs.length > 0);
 }
 
 if (require.main === module) {
