@@ -3,6 +3,7 @@
 # lab/setup, from Debian packages.  Idempotent: returns at once when all is
 # there.  Called by npm test's bootstrap (scripts/test-all.sh) and npm run demo.
 #
+#   cmake, g++             build the addon (npm ci's "prepare", prebuilds/linux-x64)
 #   g++-aarch64-linux-gnu  cross-compiles prebuilds/linux-arm64 (scripts/prebuild.js)
 #   qemu-user-static       runs arm64 node on this machine (test/package)
 #   mmdebstrap             fetches that node: Debian's arm64 nodejs package
@@ -16,7 +17,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 sysroot=$root/.lab-cache/arm64-sysroot
-PKGS=(g++-aarch64-linux-gnu qemu-user-static mmdebstrap dkms)
+PKGS=(cmake g++ g++-aarch64-linux-gnu qemu-user-static mmdebstrap dkms)
 
 log() { echo "setup-prebuild: $*" >&2; }
 
