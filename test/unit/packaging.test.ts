@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..', '..');
-const COMMANDS = ['vnet-up', 'vnet-down', 'vnetconfig', 'insanely', 'vnet-reset-stats', 'vnet-echo'];
+const COMMANDS = ['vnet-up', 'vnet-down', 'vnetconfig', 'insanely', 'vnet-reset-stats', 'vnet-echo', 'vnet-module'];
 
 describe('packaging', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
