@@ -9,6 +9,8 @@ module.exports = {
   ],
   // the addon against the real module: run in the lab by test/e2e/run-lab.sh
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/native/module.test.ts'],
+  // installed and unpacked copies of this package (test/package, test/e2e)
+  modulePathIgnorePatterns: ['<rootDir>/build/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
