@@ -54,7 +54,8 @@ export function addonCandidates(root: string = PROJECT_ROOT): string[] {
  * package builds from source with its install script (scripts/install.js). */
 function buildHint(root: string): string {
   return path.basename(path.dirname(root)) === 'node_modules'
-    ? 'none fits this machine: with cmake, make and g++ installed, `npm rebuild -g vnet` (without -g for a local install) builds it from source'
+    ? 'none fits this machine: with cmake, make and g++ installed, ' +
+        '`npm rebuild -g vnet` (without -g for a local install) builds it from source'
     : 'build it with `npm run build:addon`';
 }
 

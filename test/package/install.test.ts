@@ -171,6 +171,21 @@ describe('where no prebuilt binary fits (another architecture, musl, an old libs
   }, 300_000);
 });
 
+describe('an installed package whose binary does not fit (scripts blocked, so no fallback ran)', () => {
+  test('the commands exit 1 and say what was looked for and how to build from source', () => {
+    const dir = path.join(scratch('nobinary'), 'node_modules', 'vnet');
+    fs.cpSync(inst.pkgdir, dir, { recursive: true, verbatimSymlinks: true });
+    fs.rmSync(path.join(dir, path.dirname(PREBUILD)), { recursive: true });
+    const r = run(['node', path.join(dir, 'bin', 'vnetconfig'), '-a'], { path: inst.noccPath });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'vnetconfig: cannot load the native addon (none fits this machine: with cmake, make and g++ installed, ' +
+        '`npm rebuild -g vnet` (without -g for a local install) builds it from source); tried:\n',
+    );
+    expect(r.stderr).toContain(`${path.join(dir, 'prebuilds')}: No native build was found for platform=linux arch=${process.arch}`);
+  });
+});
+
 describe('npm install -g . in a fresh clone', () => {
   test('stops with the supported ways to install, and writes nothing into the clone', () => {
     const dir = scratch('clone');
