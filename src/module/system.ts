@@ -30,23 +30,30 @@ export interface ModuleSystem {
   removeTree(p: string): void;
 }
 
+/**
+ * An executable on PATH, then in the sbin directories (dkms and modinfo
+ * live there, and a user's PATH on Debian does not have them).
+ */
+function which(cmd: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    const p = path.join(dir, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
 /** The machine this process runs on. */
 export function realSystem(): ModuleSystem {
   return {
     release: () => os.release(),
     isRoot: () => process.geteuid?.() === 0,
-    which(cmd) {
-      for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
-        const p = path.join(dir, cmd);
-        try {
-          fs.accessSync(p, fs.constants.X_OK);
-          if (fs.statSync(p).isFile()) return p;
-        } catch {
-          /* not here */
-        }
-      }
-      return undefined;
-    },
+    which,
     exists: (p) => fs.existsSync(p),
     readFile(p) {
       try {
@@ -71,7 +78,7 @@ export function realSystem(): ModuleSystem {
     },
     exec(argv) {
       // dkms's progress goes to our stderr, live: stdout carries the result only
-      const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 2, 2] });
+      const r = spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), { stdio: ['ignore', 2, 2] });
       if (r.error) {
         process.stderr.write(`${argv[0]}: ${r.error.message}\n`);
         return 127;
@@ -79,7 +86,10 @@ export function realSystem(): ModuleSystem {
       return r.status ?? 129;
     },
     capture(argv) {
-      const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+      const r = spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
       return { status: r.error ? 127 : (r.status ?? 129), stdout: r.stdout ?? '' };
     },
     copyFile(from, to) {
