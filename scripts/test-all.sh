@@ -79,7 +79,7 @@ bootstrap() {
 host_suites() {
 	say "host: kernel build quality (W=1, sparse, checkpatch, uapi header)"
 	run_counted "kernel quality" "$logdir/kernel-quality.log" bash test/kernel/quality.sh
-	say "host: jest (unit + native)"
+	say "host: jest (unit + native + package)"
 	run_counted "host jest" "$logdir/jest-host.log" node scripts/jest-summary.js test/unit test/native test/package
 }
 
