@@ -418,6 +418,18 @@ vnet_attach_canonical() {
 		fail "ip route replace $PEER_IP/32 dev vnet0"
 }
 
+# mem_slack_kb: memory a debug kernel keeps after frees, on top of what a
+# test allows: KASAN's quarantine (up to 1/32 of RAM) and kmemleak's
+# metadata (bounded by its object pool here as another 1/32).  0 on
+# production kernels.
+mem_slack_kb() {
+	__ms=0
+	__mt=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+	grep -qw kasan_save_stack /proc/kallsyms 2>/dev/null && __ms=$((__ms + __mt / 32))
+	[ -e /sys/kernel/debug/kmemleak ] && __ms=$((__ms + __mt / 32))
+	echo $__ms
+}
+
 # ping_count NS DST COUNT [WAIT]: number of replies to COUNT echo requests
 # (0.2 s apart, WAIT seconds for the last reply, default 5), from netns NS
 # or from here with NS "-".
