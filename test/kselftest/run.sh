@@ -2,19 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run the vnet selftests INSIDE the lab guest and print kselftest TAP.
 #
-#	test/kselftest/run.sh [PATTERN...]
+#	test/kselftest/run.sh [--dir DIR] [PATTERN...]
 #
-# Runs tests/NN_*.sh (only those whose name contains a PATTERN, if any),
+# Runs tests/NN_*.sh, or DIR/NN_*.sh (only those whose name contains a
+# PATTERN, if any),
 # each with a time limit, and fails a test whose run left a kernel
 # WARNING/BUG/Oops/refcount/"unregister_netdevice: waiting" line in dmesg.
 # Ends with "N passed, N failed[, N skipped]"; exits 1 if any test failed.
 
 DIR=$(cd "$(dirname "$0")" && pwd)
+TESTS=$DIR/tests
+# --dir DIR: run DIR/NN_*.sh instead (the fault suite, test/fault)
+if [ "${1:-}" = --dir ]; then
+	TESTS=$(cd "$2" && pwd)
+	shift 2
+fi
 TIMEOUT=${VNET_KSFT_TIMEOUT:-300}
 BAD_DMESG='WARNING:|BUG:|Oops|refcount_t|unregister_netdevice: waiting|KASAN|UBSAN|general protection|kernel BUG|list_add corruption|list_del corruption|INFO: task .* blocked'
 
 tests=""
-for t in "$DIR"/tests/[0-9]*.sh; do
+for t in "$TESTS"/[0-9]*.sh; do
 	name=$(basename "$t" .sh)
 	if [ $# -gt 0 ]; then
 		sel=0
