@@ -206,7 +206,7 @@ const struct net_device_ops vnet_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_stats64	= vnet_get_stats64,
 	.ndo_get_iflink		= vnet_get_iflink,
-	.ndo_siocdevprivate	= vnet_siocdevprivate,
+	VNET_COMPAT_NDO_SIOCDEVPRIVATE(vnet_siocdevprivate),
 };
 
 void vnet_setup(struct net_device *dev)
