@@ -148,9 +148,9 @@ int vnet_compat_do_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd);
 #endif
 
 /*
- * Strict validation of the genetlink header's reserved byte from command
- * @op on (6.1).  Before it, per-op policies are already validated
- * strictly (no GENL_DONT_VALIDATE_* flag): only the reserved byte goes
+ * Strict validation of the genetlink header (reserved byte, nlmsg_flags)
+ * from command @op on (6.1).  Before it, per-op policies are already
+ * validated strictly (no GENL_DONT_VALIDATE_* flag): only the header goes
  * unchecked.  Call before genl_register_family().
  */
 static inline void vnet_compat_genl_strict_from(struct genl_family *family,
