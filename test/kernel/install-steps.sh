@@ -26,6 +26,7 @@ step() {	# step DESC CMD...: CMD's output is shown only if it fails
 # keep_install DIR MODULE: the installed module and depmod's output as
 # they are under /lib/modules/$KVER, into DIR at the same path.
 keep_install() {
+	[ -f "$2" ] || return 1
 	mkdir -p "$1/lib/modules/$KVER"
 	cp --parents "$2" "$1" &&
 		cp -a "/lib/modules/$KVER"/modules.* "$1/lib/modules/$KVER/"
