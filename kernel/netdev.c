@@ -256,7 +256,7 @@ const struct net_device_ops vnet_netdev_ops = {
 	.ndo_change_mtu		= vnet_change_mtu,
 	.ndo_get_stats64	= vnet_get_stats64,
 	.ndo_get_iflink		= vnet_get_iflink,
-	.ndo_siocdevprivate	= vnet_siocdevprivate,
+	VNET_COMPAT_NDO_SIOCDEVPRIVATE(vnet_siocdevprivate),
 #ifdef CONFIG_NET_POLL_CONTROLLER
 	.ndo_netpoll_setup	= vnet_ndo_netpoll_setup,
 	.ndo_netpoll_cleanup	= vnet_netpoll_cleanup,

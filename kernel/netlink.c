@@ -371,7 +371,6 @@ static struct genl_family vnet_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= vnet_genl_ops,
 	.n_ops		= ARRAY_SIZE(vnet_genl_ops),
-	.resv_start_op	= VNET_CMD_ECHO,
 	.mcgrps		= vnet_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(vnet_mcgrps),
 };
@@ -402,6 +401,7 @@ void vnet_genl_notify(struct vnet_priv *priv, u32 event)
 
 int vnet_genl_register(void)
 {
+	vnet_compat_genl_strict_from(&vnet_genl_family, VNET_CMD_ECHO);
 	return genl_register_family(&vnet_genl_family);
 }
 

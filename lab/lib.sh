@@ -11,6 +11,11 @@
 #                     links pinning sys.img and tree.img
 #   tree/<hash>.img   ext4 images of the project tree (4 newest kept)
 #   runs/<pid>/       staging for tree images, only when unshare -m is unavailable
+#
+# Kernels of other Debian releases (5.10 from bullseye, 7.x from unstable)
+# live with their own toolchain in chroots that lab/setup makes under
+# $LAB_CHROOTS (default /var/cache/vnet-lab/<release>/), shared by every
+# checkout on the machine: vnet.ko for them is built inside the chroot.
 
 # Exit codes of lab/run besides COMMAND's own status (see README.md).
 EX_DMESG=123     # kernel log had WARNING/BUG/Oops/... (COMMAND itself exited 0)
@@ -24,6 +29,9 @@ BAD_DMESG='WARNING|BUG|Oops|general protection fault|refcount_t|unregister_netde
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$LAB_DIR")
 CACHE=$ROOT/.lab-cache
+LAB_CHROOTS=${LAB_CHROOT_DIR:-/var/cache/vnet-lab}
+# A chroot is used only once lab/setup has finished it.
+CHROOT_READY=.vnet-lab-ready
 
 # Programs (and their shared libraries) shipped to the guest, if present.
 GUEST_TOOLS=(
@@ -49,6 +57,7 @@ usage() {
     cat >&2 <<EOF
 usage: lab/run   [--kernel VERSION] [--smp N] [--add PATH]... [--no-module] -- COMMAND [ARG]...
        lab/shell [--kernel VERSION] [--smp N] [--add PATH]... [--no-module]
+       lab/toolchain [--kernel VERSION] [--scratch] -- COMMAND [ARG]...
 EOF
     exit "$EX_LAB"
 }
@@ -56,7 +65,7 @@ EOF
 # parse_args MODE ARGS...  sets KPREFIX SMP ADDS[] NO_MODULE CMD[]
 parse_args() {
     local mode=$1; shift
-    KPREFIX=6.1 SMP=2 NO_MODULE=0 ADDS=() CMD=()
+    KPREFIX=6.1 SMP=2 NO_MODULE=0 SCRATCH=0 ADDS=() CMD=()
     while (($#)); do
         case $1 in
             --kernel) (($# >= 2)) || usage; KPREFIX=$2; shift 2 ;;
@@ -66,27 +75,41 @@ parse_args() {
             --add) (($# >= 2)) || usage; ADDS+=("$2"); shift 2 ;;
             --add=*) ADDS+=("${1#*=}"); shift ;;
             --no-module) NO_MODULE=1; shift ;;
+            --scratch) [[ $mode == toolchain ]] || usage; SCRATCH=1; shift ;;
             --) shift; CMD=("$@"); break ;;
             -h|--help) usage ;;
             *) echo "lab: unknown argument: $1" >&2; usage ;;
         esac
     done
     [[ $SMP =~ ^[1-9][0-9]*$ ]] || die "--smp wants a number"
-    if [[ $mode == run ]]; then ((${#CMD[@]})) || usage; fi
+    if [[ $mode == run || $mode == toolchain ]]; then ((${#CMD[@]})) || usage; fi
     if [[ $mode == shell ]]; then ((${#CMD[@]} == 0)) || usage; fi
     local a
     for a in "${ADDS[@]}"; do [[ -e $a ]] || die "--add $a: no such file or directory"; done
 }
 
-# Installed kernels (image in /boot and modules in /lib/modules) whose version
-# starts with $1 at a component boundary: "6.1" matches 6.1.0-56-cloud-amd64
-# but not 6.12.95+deb12-cloud-amd64.  Prints the highest one.
+# Installed kernels, "VERSION ROOT" per line: ROOT is / for the host's own
+# (image in /boot, modules in /lib/modules), else the finished chroot that
+# holds it.
+list_kernels() {
+    local f v r
+    for f in /boot/vmlinuz-* "$LAB_CHROOTS"/*/boot/vmlinuz-*; do
+        [[ -e $f ]] || continue
+        v=${f##*/vmlinuz-}
+        r=${f%/boot/vmlinuz-*}
+        [[ -d $r/lib/modules/$v/kernel ]] || continue
+        [[ -z $r || -e $r/$CHROOT_READY ]] || continue
+        echo "$v ${r:-/}"
+    done
+}
+
+# The installed kernel whose version starts with $1 at a component
+# boundary ("6.1" matches 6.1.0-56-cloud-amd64, not 6.12.95+deb12-cloud-amd64;
+# "7" matches 7.2.13+deb14-cloud-amd64): "VERSION ROOT" of the highest one.
 find_kernel() {
-    local want=$1 v
-    for v in /boot/vmlinuz-*; do
-        v=${v#/boot/vmlinuz-}
-        [[ -d /lib/modules/$v/kernel ]] || continue
-        if [[ $v == "$want" || $v == "$want"[.+-]* ]]; then echo "$v"; fi
+    local want=$1 v r
+    list_kernels | while read -r v r; do
+        if [[ $v == "$want" || $v == "$want"[.+-]* ]]; then echo "$v $r"; fi
     done | sort -V | tail -n1
 }
 
@@ -97,18 +120,81 @@ ensure_setup() {
         command -v "$c" >/dev/null || ok=0
     done
     [[ -x /usr/bin/busybox && -x /usr/sbin/ip ]] || ok=0
-    [[ -n $(find_kernel "$KPREFIX") ]] || ok=0
-    local k; k=$(find_kernel "$KPREFIX")
-    [[ $NO_MODULE == 1 || -z $k || -f /lib/modules/$k/build/Makefile ]] || ok=0
+    local k r
+    read -r k r < <(find_kernel "$KPREFIX")
+    [[ -n $k ]] || ok=0
+    [[ $NO_MODULE == 1 || -z $k || -f $(rootpath "${r%/}" "/lib/modules/$k/build")/Makefile ]] || ok=0
     if ((!ok)); then
         echo "lab: something is missing, running lab/setup" >&2
         "$LAB_DIR/setup" || die "lab/setup failed"
     fi
-    KVER=$(find_kernel "$KPREFIX")
-    [[ -n $KVER ]] || die "no installed kernel matches '$KPREFIX' (see /boot, /lib/modules)"
-    KDIR=/lib/modules/$KVER/build
+    read -r KVER KROOT < <(find_kernel "$KPREFIX")
+    [[ -n $KVER ]] || die "no installed kernel matches '$KPREFIX' (see /boot, /lib/modules, $LAB_CHROOTS)"
+    KROOT=${KROOT%/}                      # "" for the host's own kernels
+    KDIR=/lib/modules/$KVER/build         # as the toolchain sees it
+    HKDIR=$(rootpath "$KROOT" "$KDIR")    # as the host sees it
+    KMODS=$KROOT/lib/modules/$KVER        # as the host sees them
+    VMLINUZ=$KROOT/boot/vmlinuz-$KVER
     KCACHE=$CACHE/$KVER
     mkdir -p "$KCACHE"
+}
+
+# rootpath ROOT PATH: where the host sees PATH of the system at ROOT ("" for
+# the host itself), following a last-component symlink: a chroot's
+# lib/modules/<ver>/build points to /usr/src/... inside it.
+rootpath() {
+    local p=$1$2 t
+    if [[ -L $p ]]; then
+        t=$(readlink "$p")
+        [[ $t == /* ]] && p=$1$t
+    fi
+    echo "$p"
+}
+
+# toolchain_run SCRATCH CMD...: run CMD where modules for $KVER are built,
+# with KVER and KDIR in its environment: on the host for the host's
+# kernels, chrooted into $KROOT for the others (a private mount namespace
+# with /proc, /sys, /dev and the project tree at its own path).  SCRATCH=1
+# puts throw-away overlays on /usr/src, /var/lib/dkms and
+# /lib/modules/$KVER there, so that make install or dkms can run for real
+# and leave the system as it was.
+toolchain_run() {
+    local scratch=$1; shift
+    local s=
+    if [[ -n $KROOT || $scratch == 1 ]]; then
+        s=$(mktemp -d /tmp/vnet-toolchain.XXXXXX)
+        # shellcheck disable=SC2016
+        unshare -m --propagation private bash -c '
+            set -e
+            root=$1 scratch=$2 kver=$3 tree=$4 s=$5; shift 5
+            if [[ $scratch == 1 ]]; then
+                mount -t tmpfs scratch "$s"
+                for d in /usr/src /var/lib/dkms "/lib/modules/$kver"; do
+                    mkdir -p "$root$d" "$s/upper$d" "$s/work$d"
+                    mount -t overlay overlay \
+                        -o "lowerdir=$root$d,upperdir=$s/upper$d,workdir=$s/work$d" "$root$d"
+                done
+            fi
+            path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+            if [[ -z $root ]]; then
+                exec env KVER="$kver" KDIR="/lib/modules/$kver/build" "$@"
+            fi
+            mount -t proc proc "$root/proc"
+            mount -t sysfs sysfs "$root/sys" 2>/dev/null || true
+            mount --rbind /dev "$root/dev"
+            mkdir -p "$root$tree"
+            mount --rbind "$tree" "$root$tree"
+            # the same working directory inside, if the tree has it
+            wd=$PWD; [[ $wd == "$tree" || $wd == "$tree"/* ]] || wd=$tree
+            exec chroot "$root" /usr/bin/env -i PATH="$path" HOME=/root LANG=C.UTF-8 \
+                TERM="${TERM:-dumb}" KVER="$kver" KDIR="/lib/modules/$kver/build" \
+                sh -c "cd \"\$1\" && shift && exec \"\$@\"" _ "$wd" "$@"
+        ' _ "$KROOT" "$scratch" "$KVER" "$ROOT" "$s" "$@"
+        local rc=$?
+        rmdir "$s" 2>/dev/null
+        return $rc
+    fi
+    KVER=$KVER KDIR=$KDIR "$@"
 }
 
 # Guest path of a host path: the guest has merged /usr (/bin -> usr/bin...).
@@ -149,7 +235,7 @@ base_key() {
     {
         echo "format 2 $KVER"
         cat "$LAB_DIR/lib.sh" "$LAB_DIR/guest-init"
-        stat -L -c '%n %s %Y' /boot/vmlinuz-"$KVER" /lib/modules/"$KVER"/modules.dep \
+        stat -L -c '%n %s %Y' "$VMLINUZ" "$KMODS/modules.dep" \
             "${GUEST_TOOLS[@]}" 2>&1   # (a tool installed later changes the key too)
         if [[ -f $KCACHE/inputs ]]; then
             xargs -d '\n' stat -L -c '%n %s %Y' < "$KCACHE/inputs" 2>&1
@@ -168,7 +254,7 @@ ensure_base() {
     fi
     echo "lab: building the guest base for $KVER (once per kernel and tool set)..." >&2
     local t0=$SECONDS
-    local sr=$KCACHE/sysroot mods=/lib/modules/$KVER
+    local sr=$KCACHE/sysroot mods=$KMODS
     rm -rf "$sr" "$KCACHE/initrd.d"
     mkdir -p "$sr/usr/bin" "$sr/usr/sbin" "$sr/usr/lib/modules/$KVER"
     INPUTS=$KCACHE/inputs.tmp
@@ -214,10 +300,11 @@ ensure_base() {
     while read -r line; do
         [[ $line == insmod* ]] || continue
         f=$(awk '{print $2}' <<<"$line")
+        [[ -z $KROOT || $f == "$KROOT"/* ]] || f=$KROOT$f
         m=$(basename "$f"); m=${m%.xz}
         case $f in *.xz) xz -dc "$f" > "$ir/lab/early/$m" ;; *) cp "$f" "$ir/lab/early/$m" ;; esac
         grep -qxF "$m" "$ir/lab/early.list" || echo "$m" >> "$ir/lab/early.list"
-    done < <(for m in "${EARLY_MODULES[@]}"; do modprobe -S "$KVER" --show-depends "$m"; done)
+    done < <(for m in "${EARLY_MODULES[@]}"; do modprobe -d "${KROOT:-/}" -S "$KVER" --show-depends "$m"; done)
     cat > "$ir/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/bash
 tcpdump:x:100:101::/nonexistent:/usr/sbin/nologin
@@ -257,7 +344,7 @@ MOD_SRC=${LAB_MODULE_SRC:-$ROOT/kernel}   # LAB_MODULE_SRC: for testing the lab 
 module_sources() {
     (cd "$MOD_SRC" && find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
         -o -name '.*.cmd' -o -name '*.a' -o -name modules.order -o -name Module.symvers \
-        -o -name '.tmp_versions' -o -name '.cache.mk' -o -name '*.d' \) -prune -o -type f -print | LC_ALL=C sort)
+        -o -name '.tmp_versions' -o -name '.cache.mk' -o -name '*.d' -o -name compat-autoconf.h \) -prune -o -type f -print | LC_ALL=C sort)
 }
 
 # Build vnet.ko for $KVER if kernel/ changed since the last build for it.
@@ -268,7 +355,7 @@ ensure_module() {
     [[ $MOD_SRC == "$ROOT/kernel" ]] || sfx=-$(echo "$MOD_SRC" | sha256sum | cut -c1-8)
     MODDIR=$KCACHE/mod$sfx
     [[ -f $MOD_SRC/Makefile ]] || die "$MOD_SRC/Makefile does not exist yet (use --no-module)"
-    [[ -f $KDIR/Makefile ]] || die "no kernel headers at $KDIR (run lab/setup)"
+    [[ -f $HKDIR/Makefile ]] || die "no kernel headers at $HKDIR (run lab/setup)"
     local files hash
     files=$(module_sources)
     hash=$( { echo "$KVER $(cat "$KCACHE/key")"; cd "$MOD_SRC" && xargs -d '\n' sha256sum <<<"$files"; } | sha256sum | cut -c1-16)
@@ -284,12 +371,12 @@ ensure_module() {
     # Remove sources that disappeared (kbuild outputs are kept).
     (cd "$kb" && find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
         -o -name '.*.cmd' -o -name '*.a' -o -name modules.order -o -name Module.symvers \
-        -o -name '.tmp_versions' -o -name '.cache.mk' -o -name '*.d' \) -prune -o -type f -print) |
+        -o -name '.tmp_versions' -o -name '.cache.mk' -o -name '*.d' -o -name compat-autoconf.h \) -prune -o -type f -print) |
         LC_ALL=C sort | comm -23 - <(echo "$files") | (cd "$kb" && xargs -r -d '\n' rm -f)
 
     echo "lab: building vnet.ko for $KVER..." >&2
     local log=$KCACHE/build$sfx.log
-    if ! make -C "$kb" KDIR="$KDIR" > "$log" 2>&1; then
+    if ! toolchain_run 0 make -C "$kb" KDIR="$KDIR" > "$log" 2>&1; then
         cat "$log" >&2
         die "module build failed for $KVER (log: $log)"
     fi
@@ -426,7 +513,7 @@ qemu_args() {
     # link to set up instead of three (~0.4 s of TCG time on every boot).
     QEMU=(qemu-system-x86_64 -accel "tcg,thread=${LAB_TCG_THREAD:-single}" -cpu "${LAB_CPU:-max,la57=off,cx16=off}" -smp "$SMP" -m "${LAB_MEM:-2G}"
         -nodefaults -no-user-config -display none -no-reboot
-        -kernel "/boot/vmlinuz-$KVER" -initrd "$d/initrd"
+        -kernel "$VMLINUZ" -initrd "$d/initrd"
         -append "console=ttyS0 loglevel=5 panic=-1 rdinit=/init ${LAB_APPEND:-}"
         -drive "if=none,id=sys,file=$d/sys.img,format=raw,snapshot=on,cache=unsafe"
         -device virtio-blk-pci,drive=sys,serial=labsys,addr=4.0,multifunction=on

@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
 # npm test: every suite of the project, bootstrapping what is missing.
 #
-#   1. host:      lab/setup and scripts/setup-prebuild.sh (Debian packages),
-#                 npm ci, build (ABI, addon with cmake-js, TypeScript); the
-#                 kernel's build quality (W=1 and sparse on 6.1 and 6.12,
-#                 checkpatch, uapi header); jest unit + native + package
-#                 suites (the addon built a second time with node-gyp and
-#                 loaded, so the two builds cannot drift; the npm tarball
-#                 installed without a compiler, its arm64 binary under qemu)
+#   1. host:      lab/setup (Debian packages, the kernel matrix) and
+#                 scripts/setup-prebuild.sh, npm ci, build (ABI, addon with
+#                 cmake-js, TypeScript); the kernel's build quality (W=1 and
+#                 sparse on every kernel, checkpatch, uapi header); jest
+#                 unit + native + package suites (the addon built a second
+#                 time with node-gyp and loaded, so the two builds cannot
+#                 drift; the npm tarball installed without a compiler, its
+#                 arm64 binary under qemu)
 #   2. kselftest: the kernel selftests in the lab VM, on every kernel in
-#                 VNET_TEST_KERNELS (default "6.1 6.12")
-#   3. e2e:       the installed CLIs against the real module in the lab
+#                 VNET_TEST_KERNELS (default "5.10 6.1 6.12 7")
+#   3. install:   make install and dkms-install in each kernel's toolchain,
+#                 then modprobe in a guest of that kernel (every kernel)
+#   4. e2e:       the installed CLIs against the real module in the lab, on
+#                 6.1 and the newest kernel (VNET_E2E_KERNELS, default
+#                 "6.1 7"; only those in VNET_TEST_KERNELS, else its last)
 #
 # Each suite reports "N passed, N failed"; the last line printed is the
 # total in that form.  Exit status 0 only if nothing failed and every
-# suite ran.  VNET_TEST_SUITES limits what runs (e.g. "host kselftest").
+# suite ran.  VNET_TEST_SUITES limits what runs (e.g. "host kselftest"),
+# VNET_TEST_KERNELS which kernels (e.g. "6.1").
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-suites=${VNET_TEST_SUITES:-host kselftest e2e}
-kernels=${VNET_TEST_KERNELS:-6.1 6.12}
+suites=${VNET_TEST_SUITES:-host kselftest install e2e}
+kernels=${VNET_TEST_KERNELS:-5.10 6.1 6.12 7}
+export VNET_TEST_KERNELS=$kernels   # (test/kernel/*.sh read it too)
+e2e_kernels=
+for k in ${VNET_E2E_KERNELS:-6.1 7}; do
+	[[ " $kernels " == *" $k "* ]] && e2e_kernels+=" $k"
+done
+[[ -n $e2e_kernels ]] || e2e_kernels=${kernels##* }
 logdir=${VNET_TEST_LOGDIR:-$root/.lab-cache/test-logs}
 mkdir -p "$logdir"
 
@@ -92,9 +104,17 @@ kselftests() {
 	done
 }
 
+install_suite() {
+	say "install: make install, dkms, modprobe on $kernels"
+	run_counted "install" "$logdir/install.log" bash test/kernel/install.sh
+}
+
 e2e() {
-	say "e2e in the lab"
-	run_counted "e2e" "$logdir/e2e.log" bash test/e2e/run-lab.sh
+	local k
+	for k in $e2e_kernels; do
+		say "e2e in the lab on $k"
+		run_counted "e2e $k" "$logdir/e2e-$k.log" bash test/e2e/run-lab.sh --kernel "$k"
+	done
 }
 
 if ! bootstrap; then
@@ -104,6 +124,7 @@ else
 		case $s in
 		host) host_suites ;;
 		kselftest) kselftests ;;
+		install) install_suite ;;
 		e2e)
 			if [[ -f test/e2e/run-lab.sh ]]; then e2e
 			else broken e2e "test/e2e/run-lab.sh is missing"; fi ;;

@@ -50,6 +50,7 @@ n=0
 for t in $tests; do n=$((n + 1)); done
 
 echo "TAP version 13"
+echo "# vnet selftests on kernel $(uname -r) ($(uname -m))"
 echo "1..$n"
 
 i=0 passed=0 failed=0 skipped=0

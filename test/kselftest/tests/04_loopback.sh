@@ -74,6 +74,14 @@ if [ -e /proc/net/pktgen/pgctrl ]; then
 	pg vnet0 "dst_mac $(dev_mac vnet0)"
 	mem0=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 	timeout 300 sh -c 'echo start > /proc/net/pktgen/pgctrl'
+	# "start" returns once no pktgen thread runs, but gives the thread
+	# only 125 ms to begin: on a loaded machine it can return at once,
+	# with the run still ahead.  pktgen's own result line says when done.
+	i=0
+	while ! grep -q '^Result: OK' /proc/net/pktgen/vnet0 && [ $i -lt 1500 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
 	mem1=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 	res=$(cat /proc/net/pktgen/vnet0)
 	printf '%s\n' "$res" | grep -E 'Result|sofar'
