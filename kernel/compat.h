@@ -78,6 +78,13 @@ static inline ssize_t nla_strscpy(char *dst, const struct nlattr *nla,
 }
 #endif
 
+#ifndef VNET_HAVE_NETIF_GET_FLAGS
+static inline unsigned int netif_get_flags(const struct net_device *dev)
+{
+	return dev_get_flags(dev);
+}
+#endif
+
 /*
  * The upstream macro also reports the missing attribute's type in the
  * extended ack (NLMSGERR_ATTR_MISS_TYPE), which older kernels cannot
@@ -177,6 +184,14 @@ static inline void vnet_compat_genl_strict_from(struct genl_family *family,
 #define VNET_NEWLINK_SRC_NET	rtnl_newlink_link_net(params)
 #define VNET_NEWLINK_TB		params->tb
 #define VNET_NEWLINK_DATA	params->data
+#endif
+
+/* ndo_netpoll_setup() lost its netpoll_info argument (7.x). */
+#ifdef VNET_HAVE_NDO_NETPOLL_SETUP_DEV_ONLY
+#define VNET_NDO_NETPOLL_SETUP_ARGS	struct net_device *dev
+#else
+#define VNET_NDO_NETPOLL_SETUP_ARGS					\
+	struct net_device *dev, struct netpoll_info *npinfo
 #endif
 
 /*

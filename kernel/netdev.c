@@ -99,8 +99,7 @@ static netdev_tx_t vnet_netpoll_xmit(struct vnet_priv *priv,
 	return NETDEV_TX_OK;
 }
 
-static int vnet_ndo_netpoll_setup(struct net_device *dev,
-				  struct netpoll_info *npinfo)
+static int vnet_ndo_netpoll_setup(VNET_NDO_NETPOLL_SETUP_ARGS)
 {
 	return vnet_netpoll_setup(dev);
 }

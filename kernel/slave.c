@@ -88,7 +88,7 @@ void vnet_slave_follow_mtu(struct vnet_priv *priv, struct net_device *slave)
 static int vnet_set_noarp(struct net_device *dev, bool noarp,
 			  struct netlink_ext_ack *extack)
 {
-	unsigned int flags = dev_get_flags(dev);
+	unsigned int flags = netif_get_flags(dev);
 
 	if (!!(flags & IFF_NOARP) == noarp)
 		return 0;
