@@ -32,6 +32,8 @@ CACHE=$ROOT/.lab-cache
 LAB_CHROOTS=${LAB_CHROOT_DIR:-/var/cache/vnet-lab}
 # A chroot is used only once lab/setup has finished it.
 CHROOT_READY=.vnet-lab-ready
+# A root with only a kernel (lab/debug-kernel), built with the host's gcc.
+HOST_TOOLCHAIN_MARK=.vnet-lab-host-toolchain
 
 # Programs (and their shared libraries) shipped to the guest, if present.
 GUEST_TOOLS=(
@@ -106,9 +108,16 @@ list_kernels() {
 # The installed kernel whose version starts with $1 at a component
 # boundary ("6.1" matches 6.1.0-56-cloud-amd64, not 6.12.95+deb12-cloud-amd64;
 # "7" matches 7.2.13+deb14-cloud-amd64): "VERSION ROOT" of the highest one.
+# "debug" picks the debug kernel (lab/debug-kernel); other prefixes never
+# do, although its version (6.1.N-vnet-debug) starts like 6.1's.
 find_kernel() {
     local want=$1 v r
     list_kernels | while read -r v r; do
+        if [[ $want == debug ]]; then
+            [[ $v == *-vnet-debug ]] && echo "$v $r"
+            continue
+        fi
+        [[ $v == *-vnet-debug && $v != "$want" ]] && continue
         if [[ $v == "$want" || $v == "$want"[.+-]* ]]; then echo "$v $r"; fi
     done | sort -V | tail -n1
 }
@@ -122,6 +131,11 @@ ensure_setup() {
     [[ -x /usr/bin/busybox && -x /usr/sbin/ip ]] || ok=0
     local k r
     read -r k r < <(find_kernel "$KPREFIX")
+    if [[ -z $k && $KPREFIX == debug ]]; then
+        echo "lab: building the debug kernel (lab/debug-kernel; once, about 15 min)" >&2
+        "$LAB_DIR/debug-kernel" >/dev/null || die "lab/debug-kernel failed"
+        read -r k r < <(find_kernel "$KPREFIX")
+    fi
     [[ -n $k ]] || ok=0
     [[ $NO_MODULE == 1 || -z $k || -f $(rootpath "${r%/}" "/lib/modules/$k/build")/Makefile ]] || ok=0
     if ((!ok)); then
@@ -133,6 +147,11 @@ ensure_setup() {
     KROOT=${KROOT%/}                      # "" for the host's own kernels
     KDIR=/lib/modules/$KVER/build         # as the toolchain sees it
     HKDIR=$(rootpath "$KROOT" "$KDIR")    # as the host sees it
+    # A kernel built here (lab/debug-kernel) uses the host's toolchain.
+    HOST_TOOLCHAIN=0
+    if [[ -n $KROOT && -e $KROOT/$HOST_TOOLCHAIN_MARK ]]; then
+        HOST_TOOLCHAIN=1 KDIR=$HKDIR
+    fi
     KMODS=$KROOT/lib/modules/$KVER        # as the host sees them
     VMLINUZ=$KROOT/boot/vmlinuz-$KVER
     KCACHE=$CACHE/$KVER
@@ -161,6 +180,11 @@ rootpath() {
 toolchain_run() {
     local scratch=$1; shift
     local s=
+    if [[ ${HOST_TOOLCHAIN:-0} == 1 ]]; then
+        ((scratch == 0)) || die "--scratch is not available for $KVER"
+        KVER=$KVER KDIR=$KDIR "$@"
+        return
+    fi
     if [[ -n $KROOT || $scratch == 1 ]]; then
         s=$(mktemp -d /tmp/vnet-toolchain.XXXXXX)
         # shellcheck disable=SC2016

@@ -16,6 +16,11 @@
 #   4. e2e:       the installed CLIs against the real module in the lab, on
 #                 6.1 and the newest kernel (VNET_E2E_KERNELS, default
 #                 "6.1 7"; only those in VNET_TEST_KERNELS, else its last)
+#   5. fault:     the fault matrix under a pktgen flood (test/fault, 6.1)
+#   6. fuzz:      the ioctl, genl and rtnl fuzzers (test/fuzz, 6.1), with
+#                 a fixed seed (VNET_FUZZ_SEED) so that CI is repeatable
+#   (debug:       the selftests, fault matrix and fuzzers on the debug
+#                 kernel, scripts/test-debug.sh: not in the default set)
 #
 # Each suite reports "N passed, N failed"; the last line printed is the
 # total in that form.  Exit status 0 only if nothing failed and every
@@ -26,7 +31,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-suites=${VNET_TEST_SUITES:-host kselftest install e2e}
+suites=${VNET_TEST_SUITES:-host kselftest install e2e fault fuzz}
 kernels=${VNET_TEST_KERNELS:-5.10 6.1 6.12 7}
 export VNET_TEST_KERNELS=$kernels   # (test/kernel/*.sh read it too)
 e2e_kernels=
@@ -109,6 +114,22 @@ install_suite() {
 	run_counted "install" "$logdir/install.log" bash test/kernel/install.sh
 }
 
+fault() {
+	say "fault matrix in the lab (6.1, 2 vCPUs)"
+	run_counted "fault" "$logdir/fault.log" bash test/fault/run-lab.sh
+}
+
+fuzz() {
+	local seed=${VNET_FUZZ_SEED:-20261129}
+	say "fuzzers in the lab (6.1, seed $seed)"
+	run_counted "fuzz" "$logdir/fuzz.log" bash test/fuzz/run-lab.sh --seed "$seed"
+}
+
+debug_lane() {
+	say "debug-kernel lane (KASAN, kmemleak, lockdep)"
+	run_counted "debug" "$logdir/debug.log" bash scripts/test-debug.sh
+}
+
 e2e() {
 	local k
 	for k in $e2e_kernels; do
@@ -125,6 +146,9 @@ else
 		host) host_suites ;;
 		kselftest) kselftests ;;
 		install) install_suite ;;
+		fault) fault ;;
+		fuzz) fuzz ;;
+		debug) debug_lane ;;
 		e2e)
 			if [[ -f test/e2e/run-lab.sh ]]; then e2e
 			else broken e2e "test/e2e/run-lab.sh is missing"; fi ;;

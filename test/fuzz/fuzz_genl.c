@@ -126,6 +126,64 @@ static void put_random_attr(struct fuzz_rng *r, struct nlbuf *b, char **devs,
 	nl_put_attr(b, type, data, len);
 }
 
+/*
+ * An attribute the command reads, with a payload of the right type and
+ * an interesting value: this is what reaches the handlers (random
+ * attributes mostly stop at the strict policy).
+ */
+static void put_valid_attr(struct fuzz_rng *r, struct nlbuf *b, uint8_t cmd,
+			   char **devs, int ndevs)
+{
+	static const char *const msgs[] = { "", "x", "hello", "vnet_nl" };
+	uint32_t u;
+	uint64_t q;
+	int32_t v;
+	const char *sname;
+
+	switch (cmd) {
+	case VNET_CMD_ECHO:
+		sname = msgs[rnd(r, 4)];
+		nl_put_attr(b, VNET_ATTR_MSG, sname, strlen(sname) + 1);
+		return;
+	case VNET_CMD_SET:
+		switch (rnd(r, 6)) {
+		case 0:
+			u = rnd(r, 5);
+			nl_put_attr(b, VNET_ATTR_MODE, &u, sizeof(u));
+			return;
+		case 1:
+			v = rnd_s32(r);
+			nl_put_attr(b, chance(r, 2) ? VNET_ATTR_ARG1 : VNET_ATTR_ARG2,
+				    &v, sizeof(v));
+			return;
+		case 2:
+			q = rng_next(r);
+			nl_put_attr(b, VNET_ATTR_SEED, &q, sizeof(q));
+			return;
+		case 3:
+			sname = chance(r, 2) ? devs[rnd(r, ndevs)] :
+				names[rnd(r, sizeof(names) / sizeof(names[0]))];
+			nl_put_attr(b, VNET_ATTR_SLAVE_NAME, sname, strlen(sname) + 1);
+			return;
+		case 4:
+			u = chance(r, 4) ? 0 : if_nametoindex(devs[rnd(r, ndevs)]);
+			nl_put_attr(b, VNET_ATTR_SLAVE_IFINDEX, &u, sizeof(u));
+			return;
+		default:
+			break;
+		}
+		__attribute__((fallthrough));
+	default:
+		if (chance(r, 2)) {
+			u = if_nametoindex(devs[rnd(r, ndevs)]);
+			nl_put_attr(b, VNET_ATTR_IFINDEX, &u, sizeof(u));
+		} else {
+			sname = devs[rnd(r, ndevs)];
+			nl_put_attr(b, VNET_ATTR_IFNAME, sname, strlen(sname) + 1);
+		}
+	}
+}
+
 int fuzz_genl(struct fuzz_rng *r, unsigned long count, char **devs, int ndevs,
 	      struct fuzz_stats *st)
 {
@@ -142,7 +200,7 @@ int fuzz_genl(struct fuzz_rng *r, unsigned long count, char **devs, int ndevs,
 		return -family;
 
 	for (i = 0; i < count; i++) {
-		struct genlmsghdr g = { .cmd = rnd(r, VNET_CMD_MAX + 3), .version = 1 };
+		struct genlmsghdr g = { .cmd = 1 + rnd(r, VNET_CMD_MAX), .version = 1 };
 		uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
 		bool ignored = false;
 		struct nlbuf b;
@@ -151,17 +209,22 @@ int fuzz_genl(struct fuzz_rng *r, unsigned long count, char **devs, int ndevs,
 
 		if (chance(r, 8))
 			flags |= NLM_F_DUMP;
-		if (chance(r, 16))
-			g.cmd = (uint8_t)rng_next(r);
+		if (chance(r, 16))	/* unknown commands, 0 included */
+			g.cmd = chance(r, 2) ? 0 : (uint8_t)rng_next(r);
 		if (chance(r, 16))
 			g.version = (uint8_t)rng_next(r);
 		nl_init(&b, req, sizeof(req), family, flags, seq);
 		if (!chance(r, 32))	/* else: no genl header at all */
 			nl_put_raw(&b, &g, sizeof(g));
 
+		/* mostly what the command reads, now and then anything */
 		k = rnd(r, 7);
-		while (k--)
-			put_random_attr(r, &b, devs, ndevs, 0);
+		while (k--) {
+			if (chance(r, 4))
+				put_random_attr(r, &b, devs, ndevs, 0);
+			else
+				put_valid_attr(r, &b, g.cmd, devs, ndevs);
+		}
 		if (chance(r, 50)) {	/* oversized ECHO messages */
 			len = VNET_ECHO_MSG_MAX - 2 + rnd(r, 40);
 			memset(big, 'x', len);

@@ -54,7 +54,7 @@ ip link add veth0 type veth peer name veth1
 ip link add dummy0 type dummy
 ip link add link veth1 name macvlan0 type macvlan
 for d in veth0 veth1 dummy0 vnet0 vnet1; do ip link set "$d" up; done
-DEVS="vnet0 vnet1 lo veth0 veth1 dummy0 macvlan0 nosuch0 fz0 fz1"
+DEVS="vnet0 vnet1 lo veth0 veth1 dummy0 macvlan0 nosuch0 fz0 fz1 fz2"
 
 marker="vnet-fuzz: start $SEED $$"
 echo "$marker" > /dev/kmsg
@@ -63,11 +63,12 @@ round=0
 out=$(mktemp /tmp/vnet-fuzz.XXXXXX)
 # one_run NAME COUNT [PREFIX...]: a fuzzer, its lines kept, failure noted
 one_run() {
-	local what=$1 n=$2
+	local what=$1 n=$2 t=$(date +%s)
 	shift 2
 	"$@" "$FUZZ" "$what" $((SEED + round)) "$n" $DEVS > "$out" 2>&1
 	local rc=$?
 	sed "s/^/  /" "$out"
+	echo "  ${what}_seconds=$(( $(date +%s) - t ))"
 	[ $rc -eq 0 ]
 }
 while :; do

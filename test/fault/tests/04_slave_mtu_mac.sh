@@ -10,7 +10,7 @@ check_errno "attach fv0, percent 70" 0 "$VNET_GENL" set vnet0 mode=percent arg1=
 ip link set vnet0 up
 "$VNET_IOCTL" vnet0 reset >/dev/null
 pg_add vnet0
-pg_start
+flood_begin
 i=0 mtu_ok=0 mac_ok=0
 while [ $i -lt "$ITER" ]; do
 	mtu=$((1000 + i * 20))
@@ -23,7 +23,7 @@ while [ $i -lt "$ITER" ]; do
 	i=$((i + 1))
 done
 ip link set fv0 mtu 1500
-pg_stop
+flood_end vnet0
 echo "iterations=$ITER"
 check_eq "vnet0 followed every MTU change" "$ITER" "$mtu_ok"
 check_eq "vnet0 followed every MAC change" "$ITER" "$mac_ok"

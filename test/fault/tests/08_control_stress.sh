@@ -83,7 +83,7 @@ pg_add vnet0 0 50000
 pg_start
 pg_wait
 check_eq "pktgen sent its 50000" 50000 "$(pg_sofar vnet0)"
-balance vnet0 "after the stress (percent 50)"
+balance vnet0 "after the stress (percent 50)" "$(pg_sofar vnet0)"
 module_works "after the stress"
 ip link del fv0
 ip link del fv1
