@@ -152,8 +152,22 @@ int fuzz_ioctl(struct fuzz_rng *r, unsigned long count, char **devs, int ndevs,
 		}
 		ifr.ifr_data = (void *)info;
 		bad_ptr = pk != P_VALID;
+		if (sub == 2 && !bad_ptr)	/* GET: stale bytes would show */
+			memset(&valid, 0xa5, sizeof(valid));
 
 		err = ioctl(fd, SIOCDEVPRIVATE + sub, &ifr) < 0 ? errno : 0;
+
+		/* a GET answer is fully written: zeros after the name's NUL */
+		if (sub == 2 && kind == 1 && !bad_ptr && !err) {
+			size_t n = strnlen(valid.name, sizeof(valid.name));
+			size_t k;
+
+			for (k = n; k < sizeof(valid.name); k++)
+				if (valid.name[k])
+					break;
+			if (n == sizeof(valid.name) || k < sizeof(valid.name))
+				fuzz_violation(st, "GET left byte %zu of the name unwritten", k);
+		}
 
 		/* what the header promises for this case */
 		if (kind < 0)
