@@ -193,6 +193,8 @@ static inline void nl_nest_end(struct nlbuf *b, struct nlattr *nest)
 }
 
 /* fuzz_nl.c */
+extern unsigned long nl_pad_errors, nl_pad_checked;
+extern size_t nl_fixed_hdr;
 int nl_open(int proto);
 int nl_send(int fd, const void *req, size_t len);
 int nl_wait(int fd, uint32_t seq, uint32_t stray_seq, unsigned long *stray);

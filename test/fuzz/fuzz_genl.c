@@ -280,6 +280,9 @@ int fuzz_genl(struct fuzz_rng *r, unsigned long count, char **devs, int ndevs,
 			   err == EPERM || err == EOPNOTSUPP || err == EMSGSIZE ||
 			   err == ENOENT);
 	}
+	printf("genl_attrs_checked=%lu\n", nl_pad_checked);
+	if (nl_pad_errors)
+		fuzz_violation(st, "%lu padding bytes of answers were not zero", nl_pad_errors);
 	close(fd);
 	return 0;
 }

@@ -11,6 +11,42 @@
 
 static char resp[128 * 1024];
 
+/* Non-zero padding bytes seen in the attributes of answers (see below). */
+unsigned long nl_pad_errors;
+unsigned long nl_pad_checked;
+/* Size of the fixed header after nlmsghdr in answers (genl: 4). */
+size_t nl_fixed_hdr = 4;
+
+/*
+ * Every byte the kernel copies to us must be written: the padding after
+ * each attribute's payload (and inside nests) must be zero.
+ */
+static void check_attrs(const char *p, size_t len, int depth)
+{
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		size_t alen = a->nla_len, pad;
+
+		if (alen < NLA_HDRLEN || alen > len)
+			return;
+		pad = NLA_ALIGN(alen) - alen;
+		if (NLA_ALIGN(alen) <= len) {
+			size_t k;
+
+			nl_pad_checked++;
+			for (k = 0; k < pad; k++)
+				if (p[alen + k])
+					nl_pad_errors++;
+		}
+		if ((a->nla_type & NLA_F_NESTED) && depth < 2)
+			check_attrs(p + NLA_HDRLEN, alen - NLA_HDRLEN, depth + 1);
+		if (NLA_ALIGN(alen) >= len)
+			return;
+		p += NLA_ALIGN(alen);
+		len -= NLA_ALIGN(alen);
+	}
+}
+
 int nl_open(int proto)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -55,6 +91,10 @@ int nl_wait(int fd, uint32_t seq, uint32_t stray_seq, unsigned long *stray)
 		     h = NLMSG_NEXT(h, left)) {
 			if (stray && h->nlmsg_seq == stray_seq)
 				(*stray)++;
+			if (h->nlmsg_type >= NLMSG_MIN_TYPE &&
+			    h->nlmsg_len >= NLMSG_HDRLEN + 4)	/* + genl/ifinfo header */
+				check_attrs((char *)NLMSG_DATA(h) + nl_fixed_hdr,
+					    h->nlmsg_len - NLMSG_HDRLEN - nl_fixed_hdr, 0);
 			if (h->nlmsg_seq != seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_ERROR) {

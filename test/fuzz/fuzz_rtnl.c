@@ -85,6 +85,7 @@ int fuzz_rtnl(struct fuzz_rng *r, unsigned long count, char **devs, int ndevs,
 	fd = nl_open(NETLINK_ROUTE);
 	if (fd < 0)
 		return -fd;
+	nl_fixed_hdr = NLMSG_ALIGN(sizeof(struct ifinfomsg));
 
 	for (i = 0; i < count; i++) {
 		struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
