@@ -5,11 +5,13 @@
  * With no slave attached, whatever the device transmits is queued on a
  * bounded per-device queue and delivered back to it as received frames
  * from NAPI (softirq) context, as in the original vnet loopback driver.
- * When the queue is full the device stops its TX queue, so the qdisc
- * above holds the backlog (and applies its own limit) until NAPI drains
- * the queue and wakes it.  Checksums are left to the stack, as loopback
- * and veth do: a frame sent with an offloaded checksum comes back as
- * such, any other is verified on receive.  With a slave attached,
+ * The device has no qdisc of its own (IFF_NO_QUEUE): a full queue drops
+ * the frame (counted in rx_dropped), as the loopback device's backlog
+ * does; with a qdisc the admin added, it stops the TX queue instead and
+ * the qdisc holds the backlog until NAPI drains the queue and wakes it.
+ * Checksums are left to the stack, as loopback and veth do: a frame sent
+ * with an offloaded checksum comes back as such, any other is verified on
+ * receive.  With a slave attached,
  * transmit goes through the drop policy instead (policy.c), and netpoll
  * (netconsole) straight to the slave's netpoll (slave.c).
  */
@@ -19,13 +21,36 @@
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/netpoll.h>
+#include <net/sch_generic.h>
 
 #include "vnet_priv.h"
+
+/* Does a qdisc hold the device's backlog (one the admin added with tc)? */
+static bool vnet_has_qdisc(struct net_device *dev)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+
+	return rcu_dereference_bh(txq->qdisc)->enqueue;
+}
 
 static netdev_tx_t vnet_loop_xmit(struct vnet_priv *priv, struct sk_buff *skb)
 {
 	struct net_device *dev = priv->dev;
 	unsigned int len = skb->len;
+
+	/*
+	 * The device is IFF_NO_QUEUE, as loopback, veth and macvlan are: with
+	 * no qdisc to hold a backlog, a full queue drops the frame, as the
+	 * loopback device's backlog does.  With a qdisc the admin added, a
+	 * full queue stops the TX queue and the qdisc holds the backlog.
+	 */
+	if (unlikely(skb_queue_len(&priv->loopq) >= VNET_LOOP_QLEN) &&
+	    !vnet_has_qdisc(dev)) {
+		kfree_skb(skb);
+		vnet_stats_packet(priv, VNET_STAT(VNET_STATS_TX_PACKETS), len);
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+		return NETDEV_TX_OK;
+	}
 
 	skb_tx_timestamp(skb);
 	skb_orphan(skb);
@@ -38,7 +63,7 @@ static netdev_tx_t vnet_loop_xmit(struct vnet_priv *priv, struct sk_buff *skb)
 	 * frame per CPU: still bounded.  Stopping before napi_schedule()
 	 * guarantees a poll that sees the stopped queue and wakes it.
 	 */
-	if (skb_queue_len(&priv->loopq) >= VNET_LOOP_QLEN)
+	if (skb_queue_len(&priv->loopq) >= VNET_LOOP_QLEN && vnet_has_qdisc(dev))
 		netif_stop_queue(dev);
 
 	vnet_stats_packet(priv, VNET_STAT(VNET_STATS_TX_PACKETS), len);
@@ -276,6 +301,12 @@ void vnet_setup(struct net_device *dev)
 	vnet_compat_no_addrconf(dev);
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	/*
+	 * No qdisc of its own: relayed frames are queued once, by the
+	 * slave's qdisc (as macvlan and ipvlan); loopback mode bounds its
+	 * own queue.  An admin can still add one with tc.
+	 */
+	dev->priv_flags |= IFF_NO_QUEUE;
 
 	/*
 	 * No GSO/TSO: the stack segments before ndo_start_xmit, so the

@@ -5,8 +5,9 @@
  * Each frame the device relays passes the policy (pass, percent, time)
  * and goes out on the slave with dev_queue_xmit(), or is freed with
  * kfree_skb() (drop monitors see it) and counted by reason.  The policy
- * is one RCU-published, immutable struct vnet_cfg with its PRNG: the
- * xmit path takes no global lock and allocates nothing.
+ * is one RCU-published, immutable struct vnet_cfg; percent mode's draws
+ * are hashes of the seed and a counter: the xmit path takes no lock and
+ * allocates nothing.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,28 +21,36 @@
 /* Configuration objects                                               */
 /* ------------------------------------------------------------------ */
 
-static void vnet_cfg_seed(struct vnet_cfg *cfg, u64 seed)
+static struct vnet_cfg *vnet_cfg_new(u64 seed, bool chosen)
 {
+	struct vnet_cfg *cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+
+	if (!cfg)
+		return NULL;
+	cfg->cpu_draws = alloc_percpu(u64);
+	if (!cfg->cpu_draws) {
+		kfree(cfg);
+		return NULL;
+	}
 	cfg->seed = seed;
-	spin_lock_init(&cfg->rnd_lock);
-	prandom_seed_state(&cfg->rnd, seed);
+	cfg->shared_draws = chosen;
+	atomic64_set(&cfg->draws, 0);
 	cfg->start = ktime_get();
+	return cfg;
 }
 
 struct vnet_cfg *vnet_cfg_alloc_default(void)
 {
-	struct vnet_cfg *cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-
-	if (cfg)
-		vnet_cfg_seed(cfg, get_random_u64());
-	return cfg;
+	return vnet_cfg_new(get_random_u64(), false);
 }
 
 /* A policy from a request that vnet_policy_validate() accepted. */
 struct vnet_cfg *vnet_cfg_alloc(const struct vnet_relay_req *req)
 {
-	struct vnet_cfg *cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	struct vnet_cfg *cfg;
 
+	cfg = vnet_cfg_new(req->seeded ? req->seed : get_random_u64(),
+			   req->seeded);
 	if (!cfg)
 		return NULL;
 	cfg->mode = req->mode;
@@ -52,13 +61,20 @@ struct vnet_cfg *vnet_cfg_alloc(const struct vnet_relay_req *req)
 		cfg->on_ns = (u64)req->arg1 * NSEC_PER_MSEC;
 		cfg->period_ns = cfg->on_ns + (u64)req->arg2 * NSEC_PER_MSEC;
 	}
-	vnet_cfg_seed(cfg, req->seeded ? req->seed : get_random_u64());
 	return cfg;
 }
 
 void vnet_cfg_free(struct vnet_cfg *cfg)
 {
+	if (!cfg)
+		return;
+	free_percpu(cfg->cpu_draws);
 	kfree(cfg);
+}
+
+static void vnet_cfg_free_rcu(struct rcu_head *head)
+{
+	vnet_cfg_free(container_of(head, struct vnet_cfg, rcu));
 }
 
 /* Publish @cfg; the old policy is freed once its readers are gone. RTNL. */
@@ -67,7 +83,8 @@ void vnet_cfg_replace(struct vnet_priv *priv, struct vnet_cfg *cfg)
 	struct vnet_cfg *old;
 
 	old = rcu_replace_pointer(priv->cfg, cfg, lockdep_rtnl_is_held());
-	kfree_rcu(old, rcu);
+	if (old)
+		call_rcu(&old->rcu, vnet_cfg_free_rcu);
 }
 
 int vnet_policy_validate(const struct vnet_relay_req *req,
@@ -106,18 +123,44 @@ int vnet_policy_validate(const struct vnet_relay_req *req,
 /* Transmit                                                            */
 /* ------------------------------------------------------------------ */
 
+/* splitmix64's output function: a bijective 64-bit mixer. */
+static inline u64 vnet_mix64(u64 z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+#define VNET_GOLDEN	0x9e3779b97f4a7c15ULL
+
+/*
+ * The next draw of percent mode, uniform on 32 bits: the hash of the seed
+ * and the draw's index (splitmix64).  A chosen seed numbers the device's
+ * draws in one sequence, shared by every CPU; a random one numbers each
+ * CPU's draws in a sequence of its own, salted by the CPU, so that the
+ * xmit path writes nothing shared.  BH is off (xmit).
+ */
+static u32 vnet_draw(struct vnet_cfg *cfg)
+{
+	u64 key = cfg->seed, n;
+
+	if (cfg->shared_draws) {
+		n = atomic64_inc_return(&cfg->draws);
+	} else {
+		n = this_cpu_inc_return(*cfg->cpu_draws);
+		key ^= vnet_mix64(smp_processor_id() + 1);
+	}
+	return upper_32_bits(vnet_mix64(key + n * VNET_GOLDEN));
+}
+
 /* Returns 0 to relay, or the drop reason's counter index. */
 static unsigned int vnet_policy(struct vnet_cfg *cfg)
 {
-	u32 rnd;
 	u64 rem;
 
 	switch (cfg->mode) {
 	case VNET_MODE_PERCENT:
-		spin_lock(&cfg->rnd_lock);
-		rnd = prandom_u32_state(&cfg->rnd);
-		spin_unlock(&cfg->rnd_lock);
-		if (reciprocal_scale(rnd, 100) < (u32)cfg->arg1)
+		if (reciprocal_scale(vnet_draw(cfg), 100) < (u32)cfg->arg1)
 			return 0;
 		return VNET_STAT(VNET_STATS_TX_DROP_PERCENT);
 	case VNET_MODE_TIME:

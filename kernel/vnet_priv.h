@@ -18,7 +18,6 @@
 #define _VNET_PRIV_H
 
 #include <linux/netdevice.h>
-#include <linux/prandom.h>
 #include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
@@ -66,12 +65,17 @@ struct vnet_cfg {
 	u64			period_ns;	/* time mode: relay + drop */
 	ktime_t			start;		/* time mode: phase origin */
 	/*
-	 * Percent mode's PRNG: one per device (one live cfg per device),
-	 * born seeded with the cfg so a SET swaps policy and sequence
-	 * together.  rnd_lock protects rnd.
+	 * Percent mode's draws (policy.c): the k-th draw is a hash of the
+	 * seed and k, so no lock and no generator state.  With a seed the
+	 * user chose, k counts the device's frames (one atomic increment
+	 * per frame: the same seed and frame sequence give the same
+	 * decisions on any CPU); with a random seed each CPU counts its
+	 * own frames (no shared write at all).  Born with the cfg, so a SET
+	 * swaps policy and sequence together.
 	 */
-	spinlock_t		rnd_lock;
-	struct rnd_state	rnd;
+	bool			shared_draws;
+	atomic64_t		draws;
+	u64 __percpu		*cpu_draws;
 	struct rcu_head		rcu;
 };
 

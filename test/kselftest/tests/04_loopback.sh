@@ -30,6 +30,9 @@ check_eq "rx_dropped" 0 "$(ethtool_stat vnet0 rx_dropped)"
 check_eq "tx_dropped" 0 "$(ethtool_stat vnet0 tx_dropped)"
 check_eq "tx_drop_no_slave (loopback needs none)" 0 "$(ethtool_stat vnet0 tx_drop_no_slave)"
 
+# --- no qdisc of its own (IFF_NO_QUEUE): queued once, by the slave's
+check_match "qdisc: noqueue" 'qdisc noqueue' "$(tc qdisc show dev vnet0)"
+
 # --- flood: 100k minimum-size frames as fast as possible
 check_errno "RESET" 0 "$VNET_IOCTL" vnet0 reset
 qd0=$(qdisc_drops vnet0)
@@ -57,6 +60,20 @@ check_ge "socket saw no more than the device received" "$(kv received)" "$rx"
 sleep 1
 check_eq "counters settled (tx)" "$tx" "$(ethtool_stat vnet0 tx_packets)"
 check_eq "counters settled (rx)" "$rx" "$(ethtool_stat vnet0 rx_packets)"
+
+# --- with a qdisc the admin adds, a full queue stops the TX queue and the
+# qdisc holds the backlog: nothing is dropped at the driver
+check_ok "tc: a pfifo root qdisc on vnet0" tc qdisc add dev vnet0 root pfifo limit 200000
+check_errno "RESET" 0 "$VNET_IOCTL" vnet0 reset
+run "$PKTLOOP" loop vnet0 count=20000 size=60 wait_ms=20000
+ok=$(kv sent_ok)
+sleep 1
+tx=$(ethtool_stat vnet0 tx_packets)
+echo "pfifo flood: sent_ok=$ok tx_packets=$tx rx_packets=$(ethtool_stat vnet0 rx_packets) rx_dropped=$(ethtool_stat vnet0 rx_dropped)"
+check_eq "with a qdisc: every accepted frame reached the driver" "$ok" "$tx"
+check_eq "with a qdisc: no drop at a full queue" 0 "$(ethtool_stat vnet0 rx_dropped)"
+check_eq "with a qdisc: every frame came back" "$tx" "$(ethtool_stat vnet0 rx_packets)"
+tc qdisc del dev vnet0 root
 
 # --- pktgen flood: straight into ndo_start_xmit, no socket backpressure,
 # so only the driver's own queue stop/wake bounds what is in flight
