@@ -10,11 +10,15 @@
       'sources': [
         'addon/src/args.cc',
         'addon/src/errors.cc',
+        'addon/src/genl_echo.cc',
         'addon/src/genl_socket.cc',
         'addon/src/genl_vnet.cc',
         'addon/src/iface.cc',
+        'addon/src/iface_config.cc',
         'addon/src/ioctl.cc',
         'addon/src/main.cc',
+        'addon/src/netns.cc',
+        'addon/src/rtnl_dump.cc',
         'addon/src/test_hooks.cc',
       ],
       'include_dirs': [

@@ -12,6 +12,8 @@ struct AddonData {
   Napi::FunctionReference errorClass;
   // The JS class of GenlSocket objects (genl_vnet.cc).
   Napi::FunctionReference genlClass;
+  // The JS class of EchoSocket objects (genl_echo.cc).
+  Napi::FunctionReference echoClass;
 };
 
 AddonData& Data(Napi::Env env);
@@ -20,6 +22,10 @@ void InitIoctl(Napi::Env env, Napi::Object exports);     // ioctl.cc
 void InitIface(Napi::Env env, Napi::Object exports);     // iface.cc
 void InitGenlVnet(Napi::Env env, Napi::Object exports);  // genl_vnet.cc
 void InitTestHooks(Napi::Env env, Napi::Object exports); // test_hooks.cc
+void InitNetns(Napi::Env env, Napi::Object exports);       // netns.cc
+void InitRtnlDump(Napi::Env env, Napi::Object exports);    // rtnl_dump.cc
+void InitIfaceConfig(Napi::Env env, Napi::Object exports); // iface_config.cc
+void InitGenlEcho(Napi::Env env, Napi::Object exports);    // genl_echo.cc
 
 }  // namespace vnet
 

@@ -426,9 +426,17 @@ std::optional<Message> NlSocket::NextMulticast(int timeout_ms, const ErrorContex
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline - Clock::now()).count();
     if (left < 0) left = 0;
+    // Wait here rather than in RecvDatagram, which retries EINTR: a signal
+    // ends this wait with SysError(EINTR), so that the JS caller regains
+    // control and its signal handlers run (an event wait can be long).
+    struct pollfd p = {fd_.get(), POLLIN, 0};
+    CountSyscall();
+    int ready = ::poll(&p, 1, static_cast<int>(left));
+    if (ready < 0) ThrowErrno("poll", ctx.ifname);
+    if (ready == 0) return std::nullopt;
     bool multicast = false;
     size_t len = 0;
-    if (!RecvDatagram(static_cast<int>(left), &multicast, &len, ctx)) return std::nullopt;
+    if (!RecvDatagram(0, &multicast, &len, ctx)) continue;
     if (!multicast) continue;  // a late reply to an abandoned request
     size_t rem = len;
     for (auto* h = reinterpret_cast<const struct nlmsghdr*>(buf_.data());
