@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { Context, processContext } from './context';
 import { diagnose, ErrorContext } from './errors';
 import { EXIT_OK, EXIT_USAGE } from './exit';
+import { enterNetns } from './netns';
 import { ColorMode, COLOR_MODES, makeStyle, Style, useColor } from './style';
 import { packageVersion } from './version';
 
@@ -72,6 +73,7 @@ export function newProgram(name: string, ctx: Context, description: string): Com
         .choices(COLOR_MODES as string[])
         .default('auto'),
     )
+    .option('-n, --netns <name>', "run in network namespace NAME (ip -n): /run/netns/NAME, or an absolute path")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
@@ -105,8 +107,11 @@ export async function runProgram(
     }
     throw e;
   }
-  const io = new Io(name, ctx, program.opts().color as ColorMode);
+  const opts = program.opts<{ color: ColorMode; netns?: string }>();
+  const io = new Io(name, ctx, opts.color);
   try {
+    // First of all: every socket opened from here on is in that namespace.
+    if (opts.netns !== undefined) enterNetns(ctx.binding, opts.netns);
     return await body(io, program);
   } catch (e) {
     return io.fail(e);
