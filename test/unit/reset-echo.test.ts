@@ -22,7 +22,11 @@ describe('vnet-reset-stats', () => {
     k2.addVnet('vnet1');
     const r = await runCmd(reset, ['--all', '-j'], k2);
     expect(r.stdout).toBe('{"reset":["vnet0","vnet1"]}\n');
-    expect(mutations(k2).map((c) => c.args[0])).toEqual(['vnet0', 'vnet1']);
+    // --all: by ifindex, through netlink, on the devices of one link dump
+    expect(mutations(k2)).toEqual([
+      { method: 'genl.resetStats', args: [k2.device('vnet0').ifindex] },
+      { method: 'genl.resetStats', args: [k2.device('vnet1').ifindex] },
+    ]);
   });
 
   test('every name is checked before any reset', async () => {
