@@ -338,8 +338,10 @@ export class FakeBinding implements VnetBinding {
   readonly namespaces = new Map<string, Map<string, FakeDevice>>();
   /** the namespace enterNetns() moved to ('' = the initial one) */
   currentNetns = '';
-  /** fake ms each echo reply takes */
-  echoLatencyMs = 0;
+  /** fake ms the reply to echo request `seq` takes */
+  echoLatency: (seq: number) => number = () => 0;
+  /** an error reply (NLMSG_ERROR) for echo request `seq`, or undefined */
+  echoError: (seq: number) => Error | undefined = () => undefined;
   /** which echo requests get no reply */
   echoLose: (seq: number, message: string) => boolean = () => false;
   /** called on every EchoSocket send (tests raise signals from here) */

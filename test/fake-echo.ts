@@ -1,7 +1,7 @@
 /*
  * The fake kernel's EchoSocket (addon/src/genl_echo.cc): requests queue up
  * in flight; receive() answers the oldest one with FakeBinding.echoImpl
- * after echoLatencyMs of fake time, skips those that echoLose() says are
+ * after echoLatency(seq) ms of fake time, skips those that echoLose() says are
  * lost, and on an empty queue lets its whole timeout pass on the fake
  * clock (FakeBinding.clockMs) and returns null.
  */
@@ -11,6 +11,7 @@ import type { EchoReply, EchoSocket } from '../src/binding/types';
 import type { FakeBinding } from './fake-binding';
 
 const SYSCALL = 'genl VNET_CMD_ECHO';
+const RUNAWAY = 20_000;
 
 export class FakeEchoSocket implements EchoSocket {
   closed = false;
@@ -35,6 +36,8 @@ export class FakeEchoSocket implements EchoSocket {
       }
     });
     this.open();
+    // a loop that never stops would otherwise hang the test run
+    if (this.seq >= RUNAWAY) throw new Error(`fake: more than ${RUNAWAY} echo requests: a runaway loop`);
     this.seq += 1;
     this.inflight.push({ seq: this.seq, message });
     this.maxInflight = Math.max(this.maxInflight, this.inflight.length);
@@ -58,7 +61,9 @@ export class FakeEchoSocket implements EchoSocket {
         return null;
       }
       if (this.k.echoLose(r.seq, r.message)) continue;
-      this.k.clockMs += this.k.echoLatencyMs;
+      this.k.clockMs += this.k.echoLatency(r.seq);
+      const err = this.k.echoError(r.seq);
+      if (err) return { seq: r.seq, error: err };
       if (Buffer.byteLength(r.message) > ABI.VNET_ECHO_MSG_MAX) {
         return {
           seq: r.seq,

@@ -31,6 +31,8 @@ export interface RunOptions {
   signals?: FakeSignals;
   /** called on every event-loop turn the command takes (ctx.tick) */
   onTick?: () => void;
+  /** called when the command sleeps ms (before the fake time passes) */
+  onSleep?: (ms: number) => void;
 }
 
 /** Signals as the harness delivers them: to the handlers a command installed. */
@@ -49,7 +51,23 @@ export class FakeSignals {
     return this.handlers.size;
   }
 
-  /** Delivers sig; returns false when no handler took it (the process would die). */
+  private readonly pending: StopSignal[] = [];
+
+  /**
+   * A signal as the kernel sends it to Node: its JS handler runs only at
+   * the next turn of the event loop (ctx.tick, or a sleep), never in the
+   * middle of synchronous code.
+   */
+  send(sig: StopSignal): void {
+    this.pending.push(sig);
+  }
+
+  /** The event loop's turn: handlers of the signals sent run now. */
+  turn(): void {
+    for (const sig of this.pending.splice(0)) this.raise(sig);
+  }
+
+  /** Delivers sig at once; returns false when no handler took it (the process would die). */
   raise(sig: StopSignal): boolean {
     if (this.handlers.size === 0) return false;
     for (const h of [...this.handlers]) h(sig);
@@ -103,12 +121,15 @@ export async function runCmd(
     },
     sleep: async (ms: number, signal?: AbortSignal) => {
       opts.sleeps?.push(ms);
+      opts.onSleep?.(ms);
+      signals.turn();
       if (signal?.aborted) return;
       if (kernelClock && fk) fk.clockMs += ms;
       else t += BigInt(Math.round(ms * 1e6)); // an explicit clock moves on too
     },
     tick: async () => {
       opts.onTick?.();
+      signals.turn();
     },
     onSignal: (fn) => signals.on(fn),
   };
