@@ -87,6 +87,9 @@ export const LOAD_HINT = "load it with 'modprobe vnet'";
 /** strerror(3) texts for the codes the tools can meet. */
 const STRERROR: Record<string, string> = {
   EPERM: 'Operation not permitted',
+  EINTR: 'Interrupted system call',
+  EBADF: 'Bad file descriptor',
+  EPROTO: 'Protocol error',
   ENOENT: 'No such file or directory',
   ENXIO: 'No such device or address',
   EFAULT: 'Bad address',

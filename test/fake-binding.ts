@@ -1084,14 +1084,16 @@ export class FakeGenlSocket implements GenlSocket {
     this.subscribed = true;
   }
 
-  /** Never blocks: the queued event, or null (as if timeoutMs passed). */
+  /** Never blocks: the queued event, or null with timeoutMs gone by on the fake clock. */
   nextEvent(timeoutMs: number): VnetEvent | null {
     this.k.enter('genl.nextEvent', [timeoutMs], () => {
       intArg(timeoutMs, 'timeoutMs', 0, INT32_MAX);
       if (!this.subscribed) throw typeError('ERR_INVALID_STATE', 'nextEvent(): call subscribe() first');
     });
     this.open('genl VNET_CMD_EVENT');
-    return this.queue.shift() ?? null;
+    const ev = this.queue.shift() ?? null;
+    if (ev === null) this.k.clockMs += timeoutMs; // the wait took its whole timeout
+    return ev;
   }
 
   close(): void {

@@ -5,6 +5,7 @@
  * quietly.
  */
 import { run as echo } from '../../src/commands/vnet-echo';
+import { run as monitor } from '../../src/commands/vnet-monitor';
 import { run as vnetconfig } from '../../src/commands/vnetconfig';
 import { pipeSafe } from '../../src/stdio';
 import { FakeSignals, runCmd, standardKernel, sysErr } from './harness';
@@ -121,5 +122,101 @@ describe('EPIPE: the reader of stdout went away', () => {
     expect(out.closed).toBe(true);
     out.write('b');
     expect(written).toEqual(['a']);
+  });
+});
+
+describe('vnet-monitor', () => {
+  /** A kernel whose vnet0 changes on the command's loop turns, once per `steps` entry. */
+  function busy(steps: ((k: ReturnType<typeof standardKernel>) => void)[]): {
+    k: ReturnType<typeof standardKernel>;
+    onTick: () => void;
+  } {
+    const k = standardKernel();
+    const todo = [...steps];
+    return { k, onTick: () => todo.shift()?.(k) };
+  }
+
+  const CHANGES = [
+    (k: ReturnType<typeof standardKernel>) => k.setRelay('vnet0', { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 }),
+    (k: ReturnType<typeof standardKernel>) => k.resetStats('vnet0'),
+    (k: ReturnType<typeof standardKernel>) => k.removeDevice('eth0'),
+  ];
+
+  test('one line per event, as it happens; -c COUNT ends it, exit 0', async () => {
+    const { k, onTick } = busy(CHANGES);
+    k.seedSource = () => 99n;
+    const r = await runCmd(monitor, ['-c', '3'], k, { onTick });
+    expect(r).toEqual({
+      code: 0,
+      stdout:
+        'vnet0: config: relay mode percent  arguments 80 0  slave eth0  seed 99\n' +
+        'vnet0: statistics reset\n' +
+        'vnet0: slave lost: the slave was unregistered; relay mode percent  arguments 80 0  no slave (loopback)  seed 99\n',
+      stderr: '',
+    });
+    expect(k.openSocketCount()).toBe(0);
+  });
+
+  test('-j: NDJSON, one object per line, exact 64-bit counters', async () => {
+    const { k, onTick } = busy(CHANGES);
+    k.setVnetStats('vnet0', { tx_bytes: 18446744073709551615n });
+    const r = await runCmd(monitor, ['-j', '-c', '1'], k, { onTick });
+    expect(r.stdout.split('\n')).toHaveLength(2);
+    expect(r.stdout).toContain('"tx_bytes":18446744073709551615');
+    expect(JSON.parse(r.stdout)).toMatchObject({ event: 'config', ifname: 'vnet0', mode: 'percent', arg1: 80, slave: 'eth0' });
+  });
+
+  test('DEV...: only those devices', async () => {
+    const { k, onTick } = busy([
+      (x) => x.resetStats('vnet1'),
+      (x) => x.resetStats('vnet0'),
+    ]);
+    k.addVnet('vnet1');
+    const r = await runCmd(monitor, ['-c', '1', 'vnet0'], k, { onTick });
+    expect(r.stdout).toBe('vnet0: statistics reset\n');
+  });
+
+  test.each(['SIGINT', 'SIGTERM'] as const)('%s ends it cleanly: exit 0, socket closed', async (sig) => {
+    const signals = new FakeSignals();
+    const { k, onTick } = busy([CHANGES[0], () => signals.send(sig)]);
+    const r = await runCmd(monitor, [], k, { onTick, signals });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toHaveLength(2);
+    expect(signals.active).toBe(0);
+    expect(k.openSocketCount()).toBe(0);
+  });
+
+  test('an EINTR from the wait: the handler gets its turn at once', async () => {
+    const signals = new FakeSignals();
+    const k = standardKernel();
+    k.injectError('genl.nextEvent', sysErr('EINTR', 'poll'));
+    signals.send('SIGINT');
+    const r = await runCmd(monitor, [], k, { signals });
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(k.clockMs).toBe(0); // never sat in a wait
+  });
+
+  test('a closed stdout (vnet-monitor | head -1) ends it quietly, exit 0', async () => {
+    const { k, onTick } = busy([...CHANGES]);
+    k.seedSource = () => 5n;
+    const r = await runCmd(monitor, [], k, { onTick, stdoutCloseAfter: 1 });
+    expect(r).toEqual({ code: 0, stdout: 'vnet0: config: relay mode percent  arguments 80 0  slave eth0  seed 5\n', stderr: '' });
+    expect(k.openSocketCount()).toBe(0);
+  });
+
+  test('lost events (ENOBUFS) are reported and it goes on', async () => {
+    const { k, onTick } = busy([CHANGES[1]]);
+    k.injectError('genl.nextEvent', 'ENOBUFS', { syscall: 'recvmsg(AF_NETLINK)' });
+    const r = await runCmd(monitor, ['-c', '1'], k, { onTick });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('vnet-monitor: events were lost (recvmsg(AF_NETLINK): no buffer space available)\n');
+    expect(r.stdout).toBe('vnet0: statistics reset\n');
+  });
+
+  test('module not loaded → 3', async () => {
+    const k = standardKernel();
+    k.moduleLoaded = false;
+    const r = await runCmd(monitor, [], k);
+    expect(r).toEqual({ code: 3, stdout: '', stderr: "vnet-monitor: the vnet module is not loaded (load it with 'modprobe vnet')\n" });
   });
 });
