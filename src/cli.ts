@@ -15,7 +15,8 @@ export const EXIT_STATUS_HELP = `
 Exit status:
   0  success
   1  the kernel refused or the operation failed
-  2  usage: bad syntax or value (nothing was sent to the kernel)
+  2  usage: bad syntax or value, or several vnet devices and none
+     named (nothing was sent to the kernel)
   3  not found: no such device, not a vnet device, no such slave,
      module not loaded
   4  permission denied (CAP_NET_ADMIN is needed)`;
