@@ -340,6 +340,34 @@ describe('vnet-up words and vnetconfig on the real kernel', () => {
   });
 });
 
+describe('devices that come and go (containers) during vnetconfig -a and vnet-reset-stats --all', () => {
+  test('while vnet devices are created and deleted all the time, both keep exiting 0', async () => {
+    const flag = '/tmp/vnet-e2e-churn';
+    fs.writeFileSync(flag, '');
+    const churn = live([
+      '/bin/bash',
+      '-c',
+      `i=0; while [ -e ${flag} ]; do i=$((i + 1)); ip link add vtmp$((i % 6)) type vnet 2>/dev/null; ip link del vtmp$(((i + 3) % 6)) 2>/dev/null; done; echo "$i rounds"`,
+    ]);
+    const codes: [string, number | null, string][] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        for (const argv of [['vnetconfig', '-a', '-j'], ['vnet-reset-stats', '--all', '-q']]) {
+          const r = run(argv);
+          codes.push([argv[0], r.code, r.stderr]);
+        }
+      }
+    } finally {
+      fs.rmSync(flag, { force: true });
+    }
+    const c = await churn.done;
+    expect(c.stdout).toMatch(/^\d+ rounds\n$/);
+    bash('for i in $(seq 0 5); do ip link del vtmp$i 2>/dev/null; done; true');
+    expect(codes).toHaveLength(8);
+    for (const c of codes) expect(c).toEqual([c[0], 0, '']);
+  });
+});
+
 describe('bash completion, from the installed package', () => {
   const complete = (line: string): string[] => {
     const cmd = line.split(' ')[0];
