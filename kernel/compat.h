@@ -74,4 +74,36 @@ static inline int vnet_compat_set_mac(struct net_device *dev, const u8 *addr,
 #define VNET_NEWLINK_DATA	params->data
 #endif
 
+/*
+ * Formatted extack text (NL_SET_ERR_MSG_FMT_MOD, 6.2); before, the
+ * fixed text @plain.
+ */
+#ifdef NL_SET_ERR_MSG_FMT_MOD
+#define VNET_ERR_FMT(extack, plain, fmt, ...)				\
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##__VA_ARGS__)
+#else
+#define VNET_ERR_FMT(extack, plain, fmt, ...)				\
+	NL_SET_ERR_MSG_MOD(extack, plain)
+#endif
+
+/*
+ * Keep IPv6 autoconfiguration off the device through any MTU or state
+ * change: IFF_NO_ADDRCONF since 6.2 ("net: add IFF_NO_ADDRCONF and use
+ * it in bonding to prevent ipv6 addrconf").  It is an enum, not a macro,
+ * so no #ifdef can see it.  Before 6.2 notify.c guards the one event
+ * where addrconf recreates a device's IPv6 state (an MTU back at 1280 or
+ * more) with IFF_SLAVE, the flag addrconf skipped for bonding's sake.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define VNET_HAVE_IFF_NO_ADDRCONF	1
+static inline void vnet_compat_no_addrconf(struct net_device *dev)
+{
+	dev->priv_flags |= IFF_NO_ADDRCONF;
+}
+#else
+static inline void vnet_compat_no_addrconf(struct net_device *dev)
+{
+}
+#endif
+
 #endif /* _VNET_COMPAT_H */

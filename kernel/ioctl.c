@@ -47,11 +47,12 @@ static int vnet_ioctl_set(struct vnet_priv *priv, void __user *data)
 static int vnet_ioctl_get(struct vnet_priv *priv, void __user *data)
 {
 	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv);
+	const struct net_device *slave = vnet_slave_rtnl(priv);
 	struct vnet_relay_info info;
 
 	memset(&info, 0, sizeof(info));
-	if (cfg->slave)
-		strscpy(info.name, cfg->slave->name, sizeof(info.name));
+	if (slave)
+		strscpy(info.name, slave->name, sizeof(info.name));
 	info.mode = cfg->mode;
 	info.arg1 = cfg->arg1;
 	info.arg2 = cfg->arg2;

@@ -20,48 +20,81 @@ static const struct nla_policy vnet_link_policy[IFLA_VNET_MAX + 1] = {
 	[IFLA_VNET_SEED]	= { .type = NLA_U64 },
 };
 
+/* The relay request IFLA_LINK and IFLA_INFO_DATA describe. */
+static void vnet_link_parse(struct nlattr *tb[], struct nlattr *data[],
+			    struct vnet_relay_req *req)
+{
+	if (tb[IFLA_LINK]) {
+		req->slave_op = VNET_SLAVE_INDEX;
+		req->slave_ifindex = nla_get_u32(tb[IFLA_LINK]);
+		req->slave_attr = tb[IFLA_LINK];
+	}
+	if (!data)
+		return;
+	if (data[IFLA_VNET_MODE])
+		req->mode = nla_get_u32(data[IFLA_VNET_MODE]);
+	req->mode_attr = data[IFLA_VNET_MODE];
+	if (data[IFLA_VNET_ARG1])
+		req->arg1 = nla_get_s32(data[IFLA_VNET_ARG1]);
+	req->arg1_attr = data[IFLA_VNET_ARG1];
+	if (data[IFLA_VNET_ARG2])
+		req->arg2 = nla_get_s32(data[IFLA_VNET_ARG2]);
+	req->arg2_attr = data[IFLA_VNET_ARG2];
+	if (data[IFLA_VNET_SEED]) {
+		req->seeded = true;
+		req->seed = nla_get_u64(data[IFLA_VNET_SEED]);
+	}
+}
+
+/* Before any device exists: the MAC and the policy. */
 static int vnet_link_validate(struct nlattr *tb[], struct nlattr *data[],
 			      struct netlink_ext_ack *extack)
 {
+	struct vnet_relay_req req = {};
+
 	if (tb[IFLA_ADDRESS]) {
 		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
-			NL_SET_ERR_MSG_MOD(extack, "MAC address must be 6 bytes");
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "MAC address must be 6 bytes");
 			return -EINVAL;
 		}
 		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
-			NL_SET_ERR_MSG_MOD(extack, "invalid MAC address");
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "invalid MAC address");
 			return -EADDRNOTAVAIL;
 		}
 	}
-	return 0;
+	vnet_link_parse(tb, data, &req);
+	return vnet_policy_validate(&req, extack);
 }
 
+/*
+ * The slave is found and checked before the device is registered, so a
+ * request that cannot succeed never creates (and destroys) a device.
+ */
 static int vnet_link_newlink(VNET_NEWLINK_ARGS)
 {
 	struct nlattr **linkinfo = VNET_NEWLINK_TB;
 	struct nlattr **data = VNET_NEWLINK_DATA;
 	struct vnet_priv *priv = netdev_priv(dev);
 	struct vnet_relay_req req = {};
+	struct net_device *slave;
 	int err;
 
-	if (linkinfo[IFLA_LINK]) {
+	vnet_link_parse(linkinfo, data, &req);
+	if (req.slave_op != VNET_SLAVE_KEEP) {
 		if (!net_eq(VNET_NEWLINK_SRC_NET, dev_net(dev))) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "vnet and its slave must be in the same network namespace");
+			NL_SET_ERR_MSG_ATTR(extack, req.slave_attr,
+					    "vnet and its slave must be in the same network namespace");
 			return -EINVAL;
 		}
-		req.slave_op = VNET_SLAVE_INDEX;
-		req.slave_ifindex = nla_get_u32(linkinfo[IFLA_LINK]);
-	}
-	if (data && data[IFLA_VNET_MODE])
-		req.mode = nla_get_u32(data[IFLA_VNET_MODE]);
-	if (data && data[IFLA_VNET_ARG1])
-		req.arg1 = nla_get_s32(data[IFLA_VNET_ARG1]);
-	if (data && data[IFLA_VNET_ARG2])
-		req.arg2 = nla_get_s32(data[IFLA_VNET_ARG2]);
-	if (data && data[IFLA_VNET_SEED]) {
-		req.seeded = true;
-		req.seed = nla_get_u64(data[IFLA_VNET_SEED]);
+		slave = vnet_slave_find(dev_net(dev), &req, extack);
+		if (IS_ERR(slave))
+			return PTR_ERR(slave);
+		priv->dev = dev;
+		err = vnet_slave_check(priv, slave, req.slave_attr, extack);
+		if (err)
+			return err;
 	}
 
 	err = register_netdevice(dev);

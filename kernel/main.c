@@ -14,6 +14,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/module.h>
 #include <net/rtnetlink.h>
 
@@ -37,6 +38,20 @@ int vnet_debug;
 module_param_named(debug, vnet_debug, int, 0644);
 MODULE_PARM_DESC(debug, "Log configuration changes and state transitions (default 0)");
 
+/* "123" or "%d" (which becomes "0"): ip and ifconfig read it as an index. */
+static bool __init vnet_name_all_digits(const char *name)
+{
+	const char *p;
+
+	for (p = name; *p; p++) {
+		if (p[0] == '%' && p[1] == 'd')
+			p++;
+		else if (!isdigit(*p))
+			return false;
+	}
+	return true;
+}
+
 static int __init vnet_check_params(void)
 {
 	if (numdevs < 0 || numdevs > VNET_MAX_NUMDEVS) {
@@ -49,6 +64,11 @@ static int __init vnet_check_params(void)
 		       ifname ?: "");
 		return -EINVAL;
 	}
+	if (vnet_name_all_digits(ifname)) {
+		pr_err("ifname=\"%s\": a name of digits only is taken for an interface index\n",
+		       ifname);
+		return -EINVAL;
+	}
 	if (numdevs > 1 && !strchr(ifname, '%')) {
 		pr_err("ifname=\"%s\": numdevs=%d needs a %%d in the name\n",
 		       ifname, numdevs);
@@ -56,6 +76,11 @@ static int __init vnet_check_params(void)
 	}
 	if (link && strlen(link) >= IFNAMSIZ) {
 		pr_err("link=\"%s\": name too long\n", link);
+		return -EINVAL;
+	}
+	if (link && *link && !numdevs) {
+		pr_err("link=%s: numdevs=0 creates no device to attach it to\n",
+		       link);
 		return -EINVAL;
 	}
 	return 0;
@@ -79,6 +104,13 @@ static int __init vnet_create_one(int i)
 	dev->rtnl_link_ops = &vnet_link_ops;
 
 	err = register_netdevice(dev);
+	if (err == -EEXIST) {
+		/* kmod takes EEXIST from init for "already loaded": success */
+		pr_err("cannot create %s: an interface of that name already exists (choose another with ifname=)\n",
+		       dev->name);
+		free_netdev(dev);
+		return -EBUSY;
+	}
 	if (err) {
 		pr_err("cannot register %s: %d\n", ifname, err);
 		free_netdev(dev);

@@ -7,14 +7,18 @@
  * from NAPI (softirq) context, as in the original vnet loopback driver.
  * When the queue is full the device stops its TX queue, so the qdisc
  * above holds the backlog (and applies its own limit) until NAPI drains
- * the queue and wakes it.  With a slave attached, transmit goes through
- * the relay policy instead (relay.c).
+ * the queue and wakes it.  Checksums are left to the stack, as loopback
+ * and veth do: a frame sent with an offloaded checksum comes back as
+ * such, any other is verified on receive.  With a slave attached,
+ * transmit goes through the drop policy instead (policy.c), and netpoll
+ * (netconsole) straight to the slave's netpoll (slave.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/netpoll.h>
 
 #include "vnet_priv.h"
 
@@ -59,7 +63,6 @@ static int vnet_loop_poll(struct napi_struct *napi, int budget)
 			continue;
 		}
 		skb->protocol = eth_type_trans(skb, dev);
-		skb->ip_summed = CHECKSUM_UNNECESSARY;
 		vnet_stats_packet(priv, VNET_STAT(VNET_STATS_RX_PACKETS), len);
 		netif_receive_skb(skb);
 	}
@@ -73,14 +76,49 @@ static int vnet_loop_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+#ifdef CONFIG_NET_POLL_CONTROLLER
+/*
+ * netpoll (netconsole), with interrupts off: never the drop policy (a
+ * console that loses lines is no console) nor dev_queue_xmit(), but the
+ * slave's own netpoll, as VLAN and macvlan do; relayed console frames
+ * are counted by the slave, not by vnet.  In loopback mode the frame
+ * loops as any other.
+ */
+static netdev_tx_t vnet_netpoll_xmit(struct vnet_priv *priv,
+				     struct sk_buff *skb)
+{
+	struct netpoll *np = rcu_dereference_bh(priv->netpoll);
+
+	if (np) {
+		skb->dev = np->dev;
+		return netpoll_send_skb(np, skb);
+	}
+	if (!rcu_access_pointer(priv->slave))
+		return vnet_loop_xmit(priv, skb);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+static int vnet_ndo_netpoll_setup(struct net_device *dev,
+				  struct netpoll_info *npinfo)
+{
+	return vnet_netpoll_setup(dev);
+}
+#endif
+
 /* Called by the core under rcu_read_lock_bh(). */
 static netdev_tx_t vnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vnet_priv *priv = netdev_priv(dev);
-	struct vnet_cfg *cfg = rcu_dereference_bh(priv->cfg);
+	struct net_device *slave;
 
-	if (cfg->slave)
-		return vnet_relay_xmit(priv, cfg, skb);
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	if (unlikely(netpoll_tx_running(dev)))
+		return vnet_netpoll_xmit(priv, skb);
+#endif
+	slave = rcu_dereference_bh(priv->slave);
+	if (slave)
+		return vnet_relay_xmit(priv, slave, skb);
 	return vnet_loop_xmit(priv, skb);
 }
 
@@ -121,14 +159,13 @@ static int vnet_stop(struct net_device *dev)
 static int vnet_set_mac_address(struct net_device *dev, void *p)
 {
 	struct vnet_priv *priv = netdev_priv(dev);
-	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv);
 	struct sockaddr *sa = p;
 
 	if (!is_valid_ether_addr(sa->sa_data))
 		return -EADDRNOTAVAIL;
-	/* relay.c sets mac_internal to adopt, follow or restore a MAC */
+	/* slave.c sets mac_internal to adopt, follow or restore a MAC */
 	if (!priv->mac_internal) {
-		if (cfg->slave)
+		if (vnet_slave_rtnl(priv))
 			return -EBUSY;
 		ether_addr_copy(priv->own_addr, sa->sa_data);
 	}
@@ -136,15 +173,26 @@ static int vnet_set_mac_address(struct net_device *dev, void *p)
 	return 0;
 }
 
+/* The admin's MTU is remembered: the slave may only hold it lower. */
+static int vnet_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct vnet_priv *priv = netdev_priv(dev);
+
+	if (!priv->mtu_internal)
+		priv->want_mtu = new_mtu;
+	WRITE_ONCE(dev->mtu, new_mtu);
+	return 0;
+}
+
 static int vnet_get_iflink(const struct net_device *dev)
 {
 	struct vnet_priv *priv = netdev_priv(dev);
-	const struct vnet_cfg *cfg;
+	const struct net_device *slave;
 	int iflink;
 
 	rcu_read_lock();
-	cfg = rcu_dereference(priv->cfg);
-	iflink = cfg->slave ? READ_ONCE(cfg->slave->ifindex) : dev->ifindex;
+	slave = rcu_dereference(priv->slave);
+	iflink = slave ? READ_ONCE(slave->ifindex) : dev->ifindex;
 	rcu_read_unlock();
 	return iflink;
 }
@@ -170,6 +218,7 @@ static int vnet_dev_init(struct net_device *dev)
 	RCU_INIT_POINTER(priv->cfg, cfg);
 
 	ether_addr_copy(priv->own_addr, dev->dev_addr);
+	priv->want_mtu = dev->mtu;
 	netif_napi_add(dev, &priv->napi, vnet_loop_poll);
 	return 0;
 
@@ -204,9 +253,14 @@ const struct net_device_ops vnet_netdev_ops = {
 	.ndo_start_xmit		= vnet_xmit,
 	.ndo_set_mac_address	= vnet_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= vnet_change_mtu,
 	.ndo_get_stats64	= vnet_get_stats64,
 	.ndo_get_iflink		= vnet_get_iflink,
 	.ndo_siocdevprivate	= vnet_siocdevprivate,
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	.ndo_netpoll_setup	= vnet_ndo_netpoll_setup,
+	.ndo_netpoll_cleanup	= vnet_netpoll_cleanup,
+#endif
 };
 
 void vnet_setup(struct net_device *dev)
@@ -220,6 +274,7 @@ void vnet_setup(struct net_device *dev)
 
 	/* Loopback mode: no ARP, as in the original (relay mode turns it on). */
 	dev->flags |= IFF_NOARP;
+	vnet_compat_no_addrconf(dev);
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 

@@ -84,6 +84,7 @@ static int vnet_fill_state(struct sk_buff *skb, struct vnet_priv *priv)
 {
 	struct net_device *dev = priv->dev;
 	const struct vnet_cfg *cfg = rcu_dereference_rtnl(priv->cfg);
+	struct net_device *slave = rcu_dereference_rtnl(priv->slave);
 
 	if (nla_put_u32(skb, VNET_ATTR_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, VNET_ATTR_IFNAME, dev->name) ||
@@ -92,11 +93,11 @@ static int vnet_fill_state(struct sk_buff *skb, struct vnet_priv *priv)
 	    nla_put_s32(skb, VNET_ATTR_ARG2, cfg->arg2) ||
 	    nla_put_u64_64bit(skb, VNET_ATTR_SEED, cfg->seed, VNET_ATTR_PAD))
 		return -EMSGSIZE;
-	if (cfg->slave &&
-	    (nla_put_u32(skb, VNET_ATTR_SLAVE_IFINDEX, cfg->slave->ifindex) ||
-	     nla_put_string(skb, VNET_ATTR_SLAVE_NAME, cfg->slave->name) ||
+	if (slave &&
+	    (nla_put_u32(skb, VNET_ATTR_SLAVE_IFINDEX, slave->ifindex) ||
+	     nla_put_string(skb, VNET_ATTR_SLAVE_NAME, slave->name) ||
 	     nla_put_u32(skb, VNET_ATTR_SLAVE_RP_FILTER,
-			 vnet_slave_rp_filter(cfg->slave))))
+			 vnet_slave_rp_filter(slave))))
 		return -EMSGSIZE;
 	return vnet_fill_stats(skb, priv);
 }
@@ -259,10 +260,12 @@ static void vnet_genl_parse_slave(struct genl_info *info,
 	struct nlattr **tb = info->attrs;
 
 	if (tb[VNET_ATTR_SLAVE_IFINDEX]) {
+		req->slave_attr = tb[VNET_ATTR_SLAVE_IFINDEX];
 		req->slave_ifindex = nla_get_u32(tb[VNET_ATTR_SLAVE_IFINDEX]);
 		req->slave_op = req->slave_ifindex ? VNET_SLAVE_INDEX :
 						     VNET_SLAVE_NONE;
 	} else if (tb[VNET_ATTR_SLAVE_NAME]) {
+		req->slave_attr = tb[VNET_ATTR_SLAVE_NAME];
 		nla_strscpy(req->slave_name, tb[VNET_ATTR_SLAVE_NAME],
 			    sizeof(req->slave_name));
 		req->slave_op = req->slave_name[0] ? VNET_SLAVE_NAME :
@@ -285,10 +288,13 @@ static int vnet_genl_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	req.mode = nla_get_u32(tb[VNET_ATTR_MODE]);
+	req.mode_attr = tb[VNET_ATTR_MODE];
 	if (tb[VNET_ATTR_ARG1])
 		req.arg1 = nla_get_s32(tb[VNET_ATTR_ARG1]);
+	req.arg1_attr = tb[VNET_ATTR_ARG1];
 	if (tb[VNET_ATTR_ARG2])
 		req.arg2 = nla_get_s32(tb[VNET_ATTR_ARG2]);
+	req.arg2_attr = tb[VNET_ATTR_ARG2];
 	if (tb[VNET_ATTR_SEED]) {
 		req.seeded = true;
 		req.seed = nla_get_u64(tb[VNET_ATTR_SEED]);

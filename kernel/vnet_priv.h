@@ -4,8 +4,11 @@
  * between the files of the module (one file per concern):
  *
  *   main.c     module parameters, init/exit, devices created at load
- *   netdev.c   net_device ops, loopback mode (NAPI), xmit dispatch
- *   relay.c    relay policy, slave attach/detach, rx_handler, notifiers
+ *   netdev.c   net_device ops, loopback mode (NAPI), xmit dispatch, MTU
+ *   policy.c   the drop policy (pass, percent, time) and relayed transmit
+ *   slave.c    attaching, following and releasing the slave; netpoll
+ *   rx.c       the slave's rx_handler and the address table it reads
+ *   notify.c   netdevice and inetaddr notifiers
  *   ioctl.c    SIOCDEVPRIVATE commands
  *   netlink.c  generic netlink family "vnet_nl"
  *   link.c     rtnl_link_ops ("ip link add ... type vnet")
@@ -22,6 +25,8 @@
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <uapi/linux/vnet.h>
+
+struct netpoll;
 
 #include "compat.h"
 
@@ -47,13 +52,12 @@ struct vnet_pcpu_stats {
 };
 
 /*
- * The relay configuration.  Immutable once published: a SET builds a
- * new one and swaps the RCU pointer, so the xmit path sees either the
- * old configuration or the new one, never a mix.
+ * The drop policy.  Immutable once published: a SET builds a new one and
+ * swaps the RCU pointer, so the xmit path sees either the old policy or
+ * the new one, never a mix.  The slave is not part of it (see
+ * vnet_priv.slave), so letting the slave go never allocates.
  */
 struct vnet_cfg {
-	struct net_device	*slave;		/* NULL: loopback mode */
-	netdevice_tracker	slave_tracker;	/* each cfg holds its slave */
 	s32			mode;		/* enum vnet_mode */
 	s32			arg1;
 	s32			arg2;
@@ -71,11 +75,21 @@ struct vnet_cfg {
 	struct rcu_head		rcu;
 };
 
-/* IPv4 addresses of the device, rebuilt by the inetaddr notifier. */
+/*
+ * The device's IPv4 addresses for the rx_handler, rebuilt under RTNL by
+ * the inetaddr notifier (for the device and for its slave) and on every
+ * change of slave.  An address the slave has too is "shared": the slave
+ * keeps its traffic (see rx.c).
+ */
+struct vnet_addr {
+	__be32			addr;
+	bool			shared;
+};
+
 struct vnet_addrs {
 	struct rcu_head		rcu;
 	unsigned int		count;
-	__be32			addr[];
+	struct vnet_addr	a[];
 };
 
 struct vnet_priv {
@@ -83,7 +97,14 @@ struct vnet_priv {
 
 	/* Written under RTNL, read under RCU (xmit, rx_handler). */
 	struct vnet_cfg __rcu	*cfg;
+	struct net_device __rcu	*slave;		/* NULL: loopback mode */
 	struct vnet_addrs __rcu	*addrs;
+	/* The reference the device holds on its slave.  RTNL. */
+	netdevice_tracker	slave_tracker;
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	/* netpoll on the slave while netpoll (netconsole) runs on dev. */
+	struct netpoll __rcu	*netpoll;
+#endif
 
 	/* Loopback mode: TX queues here, NAPI delivers it back as RX. */
 	struct sk_buff_head	loopq;
@@ -91,8 +112,14 @@ struct vnet_priv {
 
 	/* The device's own MAC, restored when the slave goes. RTNL. */
 	u8			own_addr[ETH_ALEN];
-	/* Set while relay.c itself changes the MAC. RTNL. */
+	/* Set while slave.c itself changes the MAC. RTNL. */
 	bool			mac_internal;
+	/* The MTU the admin asked for; the slave may hold it lower. RTNL. */
+	unsigned int		want_mtu;
+	/* Set while slave.c itself changes the MTU. RTNL. */
+	bool			mtu_internal;
+	/* IFF_SLAVE held for addrconf's sake (notify.c, < 6.2). RTNL. */
+	bool			addrconf_guarded;
 
 	struct vnet_pcpu_stats __percpu *stats;
 	/* base_lock protects base: the counters' values at the last reset. */
@@ -117,6 +144,11 @@ struct vnet_relay_req {
 	s32			arg2;
 	bool			seeded;
 	u64			seed;
+	/* Where each field came from, for extack (NULL: not netlink). */
+	const struct nlattr	*mode_attr;
+	const struct nlattr	*arg1_attr;
+	const struct nlattr	*arg2_attr;
+	const struct nlattr	*slave_attr;
 };
 
 extern int vnet_debug;
@@ -136,22 +168,61 @@ static inline bool vnet_is_vnet(const struct net_device *dev)
 	return dev->netdev_ops == &vnet_netdev_ops;
 }
 
-/* relay.c */
-int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
-		   struct netlink_ext_ack *extack);
-void vnet_relay_detach(struct vnet_priv *priv);
+/* policy.c */
+int vnet_policy_validate(const struct vnet_relay_req *req,
+			 struct netlink_ext_ack *extack);
+struct vnet_cfg *vnet_cfg_alloc(const struct vnet_relay_req *req);
 struct vnet_cfg *vnet_cfg_alloc_default(void);
 void vnet_cfg_free(struct vnet_cfg *cfg);
-netdev_tx_t vnet_relay_xmit(struct vnet_priv *priv, struct vnet_cfg *cfg,
+void vnet_cfg_replace(struct vnet_priv *priv, struct vnet_cfg *cfg);
+netdev_tx_t vnet_relay_xmit(struct vnet_priv *priv, struct net_device *slave,
 			    struct sk_buff *skb);
-u32 vnet_slave_rp_filter(struct net_device *slave);
-int vnet_notifiers_register(void);
-void vnet_notifiers_unregister(void);
 
 static inline struct vnet_cfg *vnet_cfg_rtnl(struct vnet_priv *priv)
 {
 	return rtnl_dereference(priv->cfg);
 }
+
+/* slave.c */
+struct net_device *vnet_slave_find(struct net *net,
+				   const struct vnet_relay_req *req,
+				   struct netlink_ext_ack *extack);
+int vnet_slave_check(struct vnet_priv *priv, struct net_device *slave,
+		     const struct nlattr *attr, struct netlink_ext_ack *extack);
+int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
+		   struct netlink_ext_ack *extack);
+void vnet_relay_detach(struct vnet_priv *priv);
+void vnet_slave_lost(struct vnet_priv *priv, struct net_device *slave);
+void vnet_slave_follow_mtu(struct vnet_priv *priv, struct net_device *slave);
+void vnet_slave_follow_mac(struct vnet_priv *priv, struct net_device *slave);
+void vnet_sync_carrier(struct vnet_priv *priv, struct net_device *slave);
+int vnet_netpoll_setup(struct net_device *dev);
+void vnet_netpoll_cleanup(struct net_device *dev);
+
+static inline struct net_device *vnet_slave_rtnl(struct vnet_priv *priv)
+{
+	return rtnl_dereference(priv->slave);
+}
+
+/* rx.c */
+rx_handler_result_t vnet_handle_frame(struct sk_buff **pskb);
+void vnet_addrs_update(struct vnet_priv *priv);
+u32 vnet_slave_rp_filter(struct net_device *slave);
+
+static inline bool vnet_is_slave(const struct net_device *dev)
+{
+	return rcu_access_pointer(dev->rx_handler) == &vnet_handle_frame;
+}
+
+/* The vnet device @slave relays for.  RTNL. */
+static inline struct vnet_priv *vnet_slave_priv(const struct net_device *slave)
+{
+	return rtnl_dereference(slave->rx_handler_data);
+}
+
+/* notify.c */
+int vnet_notifiers_register(void);
+void vnet_notifiers_unregister(void);
 
 /* ioctl.c */
 int vnet_siocdevprivate(struct net_device *dev, struct ifreq *ifr,

@@ -38,7 +38,7 @@ GUEST_TOOLS=(
 )
 # Kernel modules shipped (with everything they depend on): regexps on the
 # paths in modules.dep.  All of net/ is cheap: the image is read lazily.
-GUEST_MODULES_RE='^kernel/(net|lib|crypto)/|^kernel/drivers/net/[^/]*\.ko'
+GUEST_MODULES_RE='^kernel/(net|lib|crypto)/|^kernel/drivers/net/([^/]*|ipvlan/[^/]*|bonding/[^/]*)\.ko'
 # Needed before /usr is mounted; "builtin" ones are skipped.
 EARLY_MODULES=(virtio_pci virtio_blk virtio_console)
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/demo.sh (npm run demo): a newcomer's first command.  Installs
-# what is missing (the lab's Debian packages, node_modules, the build),
-# installs the package as a user would (test/e2e/install.sh: npm pack +
-# npm install -g into build/e2e-prefix), then boots the lab VM with
+# what is missing (Debian packages for the lab and for packaging,
+# node_modules with npm ci, the build), installs the package as a user
+# would (test/e2e/install.sh: npm pack + npm install -g into
+# build/e2e-prefix, with no compiler on PATH), then boots the lab VM with
 # vnet.ko loaded and runs the narrated session scripts/demo-guest.sh in it.
 set -euo pipefail
 
@@ -12,11 +13,10 @@ t0=$SECONDS
 
 echo "demo: checking the lab's packages (lab/setup)" >&2
 bash lab/setup
+bash scripts/setup-prebuild.sh
 if [[ ! -d node_modules ]]; then
-	# npm install, not npm ci: npm 11 rejects this lockfile in npm ci
-	# (platform-optional packages), see scripts/test-all.sh
-	echo "demo: installing node_modules (npm install)" >&2
-	npm install --no-audit --no-fund
+	echo "demo: installing node_modules (npm ci)" >&2
+	npm ci --no-audit --no-fund
 fi
 bindir=$(bash test/e2e/install.sh | tail -n 1)
 

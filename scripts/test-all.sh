@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # npm test: every suite of the project, bootstrapping what is missing.
 #
-#   1. host:      lab/setup (Debian packages), npm install, build (ABI, addon
-#                 with cmake-js, TypeScript); the kernel's build quality
-#                 (W=1 and sparse on 6.1 and 6.12, checkpatch, uapi header);
-#                 jest unit + native suites,
-#                 and the addon built a second time with node-gyp and
-#                 loaded (so the two builds cannot drift)
+#   1. host:      lab/setup and scripts/setup-prebuild.sh (Debian packages),
+#                 npm ci, build (ABI, addon with cmake-js, TypeScript); the
+#                 kernel's build quality (W=1 and sparse on 6.1 and 6.12,
+#                 checkpatch, uapi header); jest unit + native + package
+#                 suites (the addon built a second time with node-gyp and
+#                 loaded, so the two builds cannot drift; the npm tarball
+#                 installed without a compiler, its arm64 binary under qemu)
 #   2. kselftest: the kernel selftests in the lab VM, on every kernel in
 #                 VNET_TEST_KERNELS (default "6.1 6.12")
 #   3. e2e:       the installed CLIs against the real module in the lab
@@ -66,11 +67,10 @@ run_counted() {
 bootstrap() {
 	say "bootstrap"
 	bash lab/setup || return 1
+	bash scripts/setup-prebuild.sh || return 1
 	if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-		# npm ci rejects this lockfile (npm 11 and platform-optional
-		# packages); npm install honours it and fills what it lacks.
-		# (its "prepare" script builds everything)
-		npm install --no-audit --no-fund || return 1
+		# exactly the lockfile; its "prepare" script builds everything
+		npm ci --no-audit --no-fund || return 1
 	else
 		npm run --silent build || return 1
 	fi
@@ -79,8 +79,8 @@ bootstrap() {
 host_suites() {
 	say "host: kernel build quality (W=1, sparse, checkpatch, uapi header)"
 	run_counted "kernel quality" "$logdir/kernel-quality.log" bash test/kernel/quality.sh
-	say "host: jest (unit + native)"
-	run_counted "host jest" "$logdir/jest-host.log" node scripts/jest-summary.js test/unit test/native
+	say "host: jest (unit + native + package)"
+	run_counted "host jest" "$logdir/jest-host.log" node scripts/jest-summary.js test/unit test/native test/package
 }
 
 kselftests() {

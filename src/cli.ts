@@ -63,8 +63,19 @@ export class Io {
   }
 }
 
+export interface ProgramOptions {
+  /** -n/--netns NAME (default true); false for a command that does not
+   * talk to vnet devices and uses -n otherwise (vnet-module: --dry-run) */
+  netns?: boolean;
+}
+
 /** A commander program with the options and behaviour every command shares. */
-export function newProgram(name: string, ctx: Context, description: string): Command {
+export function newProgram(
+  name: string,
+  ctx: Context,
+  description: string,
+  popts: ProgramOptions = {},
+): Command {
   const p = new Command(name);
   p.description(description)
     .version(packageVersion(), '-V, --version', 'print the version and exit')
@@ -74,7 +85,6 @@ export function newProgram(name: string, ctx: Context, description: string): Com
         .choices(COLOR_MODES as string[])
         .default('auto'),
     )
-    .option('-n, --netns <name>', "run in network namespace NAME (ip -n): /run/netns/NAME, or an absolute path")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
@@ -83,6 +93,9 @@ export function newProgram(name: string, ctx: Context, description: string): Com
     })
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
+  if (popts.netns !== false) {
+    p.option('-n, --netns <name>', 'run in network namespace NAME (ip -n): /run/netns/NAME, or an absolute path');
+  }
   return p;
 }
 

@@ -22,6 +22,14 @@
  * inject errors, and inspect every call (`calls`, each with `sent`: false
  * when the call was rejected by argument validation, i.e. nothing was sent
  * to the kernel).
+ *
+ * The asynchronous forms (`...Async`, `watch`) behave as the addon's: they
+ * never throw (argument errors and kernel errors reject), they settle
+ * later (never synchronously), and they are recorded like the synchronous
+ * call they stand for, with `async: true` (so injected errors apply to
+ * both).  `overrunEvents()` simulates the kernel dropping events for a
+ * full receive queue (ENOBUFS): `eventsLost` and `lostBefore` as the addon
+ * reports them.
  */
 import { isIPv4 } from 'node:net';
 
@@ -31,6 +39,7 @@ import type {
   AddressInfo,
   AddressSpec,
   EchoSocket,
+  EventSubscription,
   GenlSocket,
   InterfaceInfo,
   LinkInfo,
@@ -45,6 +54,8 @@ import type {
 import { FakeEchoSocket } from './fake-echo';
 import * as rtnl from './fake-rtnl';
 import type { FakeAddr } from './fake-rtnl';
+
+import { FakeSubscription, later } from './fake-async';
 
 // ---------------------------------------------------------------- constants
 
@@ -137,6 +148,8 @@ export interface FakeCall {
   args: unknown[];
   /** false when argument validation rejected the call: nothing reached the kernel */
   sent: boolean;
+  /** made through the asynchronous form (`...Async`) */
+  async?: true;
 }
 
 export interface InjectOptions {
@@ -354,6 +367,8 @@ export class FakeBinding implements VnetBinding {
   privileged = true;
   /** the vnet_nl family id openGenl() resolves */
   familyId = 0x1c;
+  /** an extended-ack warning the "kernel" attaches to successful netlink SETs */
+  setWarning?: string;
   /** how ECHO answers (default: the same text) */
   echoImpl: (message: string) => string = (m) => m;
   /** random seeds for SETs without one (ioctl, or netlink without VNET_ATTR_SEED) */
@@ -684,6 +699,10 @@ export class FakeBinding implements VnetBinding {
     return out;
   }
 
+  linkStatsAsync(ifname: string): Promise<LinkStats> {
+    return later(this.calls, () => this.linkStats(ifname));
+  }
+
   resetStats(ifname: string): void {
     const name = this.enter('resetStats', [ifname], () => ifnameArg(ifname));
     const d = this.privateIoctl(name, 0);
@@ -819,6 +838,20 @@ export class FakeBinding implements VnetBinding {
     if (!this.privileged) throw sysErr('EPERM', 'setns(CLONE_NEWNET)', { detail: `network namespace '${path}'` });
     this.devices = ns;
     this.currentNetns = key;
+  }
+
+  openGenlAsync(): Promise<GenlSocket> {
+    return later(this.calls, () => this.openGenl());
+  }
+
+  /**
+   * The kernel drops events for every subscribed socket and watch() as if
+   * their receive queues overran (ENOBUFS): unread events are lost, the
+   * overrun is counted in eventsLost, and the next event delivered says
+   * lostBefore.
+   */
+  overrunEvents(): void {
+    for (const s of this.sockets) s.overrun();
   }
 
   // ------------------------------------------------ kernel internals
@@ -1006,15 +1039,32 @@ export class FakeGenlSocket implements GenlSocket {
   readonly familyId: number;
   closed = false;
   subscribed = false;
+  eventsLost = 0;
   /** events received and not yet read */
   readonly queue: VnetEvent[] = [];
+  /** its watch() subscriptions */
+  readonly watches: FakeSubscription[] = [];
+  private unreported = 0;
 
   constructor(private readonly k: FakeBinding) {
     this.familyId = k.familyId;
   }
 
   deliver(ev: VnetEvent): void {
-    if (this.subscribed && !this.closed) this.queue.push(structuredClone(ev));
+    if (this.closed) return;
+    if (this.subscribed) this.queue.push(structuredClone(ev));
+    for (const w of this.watches) w.deliver(ev);
+  }
+
+  /** See FakeBinding.overrunEvents(). */
+  overrun(): void {
+    if (this.closed) return;
+    if (this.subscribed) {
+      this.queue.length = 0;
+      this.eventsLost++;
+      this.unreported++;
+    }
+    for (const w of this.watches) w.overrun();
   }
 
   private open(syscall: string): void {
@@ -1063,7 +1113,9 @@ export class FakeGenlSocket implements GenlSocket {
     this.k.needAdmin(syscall, ifname);
     const d = this.k.genlDev(r.dev, syscall);
     this.k.relaySet(d, r, r.seed, syscall, ifname, true);
-    return this.k.state(d);
+    const s = this.k.state(d);
+    if (this.k.setWarning) s.warning = this.k.setWarning;
+    return s;
   }
 
   resetStats(dev: string | number): VnetState {
@@ -1091,14 +1143,51 @@ export class FakeGenlSocket implements GenlSocket {
       if (!this.subscribed) throw typeError('ERR_INVALID_STATE', 'nextEvent(): call subscribe() first');
     });
     this.open('genl VNET_CMD_EVENT');
-    const ev = this.queue.shift() ?? null;
-    if (ev === null) this.k.clockMs += timeoutMs; // the wait took its whole timeout
+    const ev = this.queue.shift();
+    if (!ev) {
+      this.k.clockMs += timeoutMs; // the wait took its whole timeout
+      return null;
+    }
+    if (this.unreported) ev.lostBefore = this.unreported;
+    this.unreported = 0;
     return ev;
+  }
+
+  echoAsync(message: string): Promise<string> {
+    return later(this.k.calls, () => this.echo(message));
+  }
+
+  getAsync(dev: string | number): Promise<VnetState> {
+    return later(this.k.calls, () => this.get(dev));
+  }
+
+  dumpAsync(): Promise<VnetState[]> {
+    return later(this.k.calls, () => this.dump());
+  }
+
+  setAsync(req: RelaySetRequest): Promise<VnetState> {
+    return later(this.k.calls, () => this.set(req));
+  }
+
+  resetStatsAsync(dev: string | number): Promise<VnetState> {
+    return later(this.k.calls, () => this.resetStats(dev));
+  }
+
+  watch(listener: (ev: VnetEvent) => void, onError?: (err: Error) => void): EventSubscription {
+    this.k.enter('genl.watch', [], () => {
+      if (typeof listener !== 'function') throw wrongType('listener', 'function', listener);
+      if (onError !== undefined && typeof onError !== 'function') throw wrongType('onError', 'function', onError);
+    });
+    this.open('setsockopt(NETLINK_ADD_MEMBERSHIP)');
+    const w = new FakeSubscription(listener, onError);
+    this.watches.push(w);
+    return w;
   }
 
   close(): void {
     this.k.enter('genl.close', [], () => undefined);
     this.closed = true;
+    for (const w of this.watches) w.stop();
     this.k.forget(this);
   }
 }

@@ -12,6 +12,8 @@ struct AddonData {
   Napi::FunctionReference errorClass;
   // The JS class of GenlSocket objects (genl_vnet.cc).
   Napi::FunctionReference genlClass;
+  // The JS class of EventSubscription objects (genl_watch.cc).
+  Napi::FunctionReference subscriptionClass;
   // The JS class of EchoSocket objects (genl_echo.cc).
   Napi::FunctionReference echoClass;
 };
@@ -20,6 +22,7 @@ AddonData& Data(Napi::Env env);
 
 void InitIoctl(Napi::Env env, Napi::Object exports);     // ioctl.cc
 void InitIface(Napi::Env env, Napi::Object exports);     // iface.cc
+void InitLinkStats(Napi::Env env, Napi::Object exports); // link_stats.cc
 void InitGenlVnet(Napi::Env env, Napi::Object exports);  // genl_vnet.cc
 void InitTestHooks(Napi::Env env, Napi::Object exports); // test_hooks.cc
 void InitNetns(Napi::Env env, Napi::Object exports);       // netns.cc

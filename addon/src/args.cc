@@ -122,11 +122,19 @@ DevRef DevValue(Napi::Env env, Napi::Value v, const char* what) {
   return dev;
 }
 
+Napi::Object ObjectValue(Napi::Env env, Napi::Value v, const char* what) {
+  if (!v.IsObject() || v.IsFunction()) WrongType(env, what, "object", v);
+  return v.As<Napi::Object>();
+}
+
 Napi::Object ObjectArg(const Napi::CallbackInfo& info, size_t i,
                        const char* what) {
-  Napi::Value v = info[i];
-  if (!v.IsObject() || v.IsFunction()) WrongType(info.Env(), what, "object", v);
-  return v.As<Napi::Object>();
+  return ObjectValue(info.Env(), info[i], what);
+}
+
+Napi::Function FunctionValue(Napi::Env env, Napi::Value v, const char* what) {
+  if (!v.IsFunction()) WrongType(env, what, "function", v);
+  return v.As<Napi::Function>();
 }
 
 }  // namespace vnet

@@ -37,9 +37,13 @@ struct DevRef {
 };
 DevRef DevValue(Napi::Env env, Napi::Value v, const char* what = "dev");
 
-// The object at info[i] (TypeError otherwise).
+// An object (TypeError otherwise); ObjectArg: the one at info[i].
+Napi::Object ObjectValue(Napi::Env env, Napi::Value v, const char* what);
 Napi::Object ObjectArg(const Napi::CallbackInfo& info, size_t i,
                        const char* what);
+
+// A function (TypeError otherwise).
+Napi::Function FunctionValue(Napi::Env env, Napi::Value v, const char* what);
 
 }  // namespace vnet
 

@@ -18,12 +18,20 @@ Napi::Error ToJsError(Napi::Env env, const SysError& e) {
     Napi::Object err = data.errorClass.New({info});
     return Napi::Error(env, err);
   }
-  // Loaded without src/binding/native.ts: a plain Error with the same fields.
-  Napi::Error err = Napi::Error::New(env, e.what());
+  // Loaded without src/binding/native.ts: a plain Error with the same
+  // fields, `code` included.
+  Napi::Error err = Napi::Error::New(env, ErrnoName(e.err()) + ": " + e.what());
   Napi::Object obj = err.Value();
+  obj.Set("code", Napi::String::New(env, ErrnoName(e.err())));
   for (const char* key : {"errno", "syscall", "ifname", "extack", "detail"}) {
     if (info.Has(key)) obj.Set(key, info.Get(key));
   }
+  return err;
+}
+
+Napi::Error InternalError(Napi::Env env, const std::string& what) {
+  Napi::Error err = Napi::Error::New(env, "vnet addon: " + what);
+  err.Set("code", Napi::String::New(env, "ERR_VNET_INTERNAL"));
   return err;
 }
 

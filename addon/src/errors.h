@@ -23,6 +23,10 @@ Napi::Error ToJsError(Napi::Env env, const SysError& e);
                                  const std::string& message);
 [[noreturn]] void ThrowRangeError(Napi::Env env, const std::string& message);
 
+// A bug or an unexpected C++ exception: an Error with code
+// 'ERR_VNET_INTERNAL' (every error the addon throws has a `code`).
+Napi::Error InternalError(Napi::Env env, const std::string& what);
+
 // setErrorClass(VnetSystemError): stores the constructor in AddonData.
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info);
 
@@ -36,9 +40,9 @@ auto Guard(Napi::Env env, F&& f) -> decltype(f()) {
   } catch (const SysError& e) {
     throw ToJsError(env, e);
   } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(env, "vnet addon: out of memory");
+    throw ToJsError(env, SysError(ENOMEM, "vnet addon", {}, {}, "out of memory"));
   } catch (const std::exception& e) {
-    throw Napi::Error::New(env, std::string("vnet addon: ") + e.what());
+    throw InternalError(env, e.what());
   }
 }
 

@@ -1,9 +1,30 @@
-// A small netlink client over a raw socket (no libnl/libmnl): message
-// builder, attribute parser, request/reply with sequence and port-id
-// checks, multi-part dumps, NLMSG_ERROR with extended-ack text, multicast
-// membership with a poll() timeout; and generic-netlink family resolution
-// through nlctrl (CTRL_CMD_GETFAMILY).  No Node-API in here: failures are
-// SysErrors.
+// A small netlink client over a raw socket (no libnl/libmnl): requests and
+// their answers (nl_reply.h) over a transport (nl_io.h), multicast
+// membership and the queue of multicast messages, and generic-netlink
+// family resolution through nlctrl (CTRL_CMD_GETFAMILY, genl_family.cc).
+// No Node-API in here: failures are SysErrors.
+//
+// Costs: a request is one sendto() and, in steady state, one recvmmsg()
+// that takes the reply and its ACK together (the kernel queues both before
+// sendto() returns); the wait is bounded by SO_RCVTIMEO, with no poll().
+// Reads that return one reply ask for no ACK at all (Expect::ack), so the
+// kernel does no more work for them than for libnl with auto-ack off.
+//
+// Signals: a wait interrupted by a signal throws SysError(EINTR) (on the
+// JS thread, so that a JS signal handler can run; the request's late
+// answer is skipped as stale by the next request, and the rest of an
+// interrupted dump is read and dropped before the next request is sent),
+// unless set_retry_eintr(true) (worker threads, where JS is not blocked).
+//
+// Overruns: ENOBUFS (the kernel dropped multicast messages because the
+// receive queue was full) never ends a request: it is counted in
+// events_lost() and the request goes on reading its answer, which may
+// well be queued behind the lost events.  While the queue is overrun the
+// kernel drops anything it sends to the socket, so from then on the
+// request reads without blocking: if the queue runs dry without the
+// answer, the answer was dropped too, and the request fails with ENOBUFS
+// at once instead of waiting out the timeout (a request that got its
+// reply but lost only the ACK succeeds).
 #ifndef VNET_ADDON_GENL_SOCKET_H
 #define VNET_ADDON_GENL_SOCKET_H
 
@@ -13,149 +34,95 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "fd.h"
+#include "nl_io.h"
+#include "nl_message.h"
+#include "nl_reply.h"
 
 namespace vnet::nl {
 
-// ---------------------------------------------------------------- builder
-
-class MsgBuilder {
- public:
-  MsgBuilder(uint16_t type, uint16_t flags);
-
-  // struct genlmsghdr {cmd, version}.
-  void PutGenlHeader(uint8_t cmd, uint8_t version);
-  // A fixed family header (e.g. struct ifinfomsg), padded to 4 bytes.
-  void PutRaw(const void* data, size_t len);
-
-  void PutAttr(uint16_t type, const void* data, size_t len);
-  void PutU16(uint16_t type, uint16_t v) { PutAttr(type, &v, sizeof v); }
-  void PutU32(uint16_t type, uint32_t v) { PutAttr(type, &v, sizeof v); }
-  void PutS32(uint16_t type, int32_t v) { PutAttr(type, &v, sizeof v); }
-  void PutU64(uint16_t type, uint64_t v) { PutAttr(type, &v, sizeof v); }
-  // NUL-terminated.
-  void PutString(uint16_t type, const std::string& s);
-
-  // Nesting: PutAttr-like header now, length fixed by EndNested.
-  size_t BeginNested(uint16_t type);
-  void EndNested(size_t offset);
-
-  uint16_t type() const;
-  uint16_t flags() const;
-  void AddFlags(uint16_t flags);
-  // Sets nlmsg_seq and nlmsg_pid; returns the bytes to send.
-  const std::vector<uint8_t>& Finish(uint32_t seq, uint32_t pid);
-
- private:
-  void Append(const void* data, size_t len);
-  std::vector<uint8_t> buf_;
-};
-
-// ----------------------------------------------------------------- parser
-
-// One received netlink message (header included), copied out of the
-// datagram so it outlives the receive buffer.
-class Message {
- public:
-  explicit Message(const struct nlmsghdr* h);
-  const struct nlmsghdr* hdr() const;
-  uint16_t type() const { return hdr()->nlmsg_type; }
-  uint16_t flags() const { return hdr()->nlmsg_flags; }
-  const uint8_t* payload() const;
-  size_t payload_len() const;
-  // After a genlmsghdr: the attributes.  Throws EPROTO when too short.
-  uint8_t genl_cmd() const;
-  const uint8_t* attrs(size_t family_hdr_len) const;
-  size_t attrs_len(size_t family_hdr_len) const;
-
- private:
-  std::vector<uint8_t> data_;
-};
-
-class Attrs {
- public:
-  // Indexes [data, data+len) by type (NLA_TYPE_MASK'd), keeping the last of
-  // each type <= maxtype; malformed trailing bytes are ignored, like the
-  // kernel's nla_parse does with a short tail.
-  Attrs(const uint8_t* data, size_t len, uint16_t maxtype);
-  Attrs(const Message& m, size_t family_hdr_len, uint16_t maxtype);
-
-  bool Has(uint16_t type) const;
-  const struct nlattr* Get(uint16_t type) const;
-  // Typed getters: nullopt when absent; SysError(EPROTO, context) when the
-  // payload is too short for the type.
-  std::optional<uint16_t> U16(uint16_t type) const;
-  std::optional<uint32_t> U32(uint16_t type) const;
-  std::optional<int32_t> S32(uint16_t type) const;
-  std::optional<uint64_t> U64(uint16_t type) const;
-  // Up to the first NUL (or the whole payload).
-  std::optional<std::string> Str(uint16_t type) const;
-  // The nested attribute's payload parsed with maxtype.
-  std::optional<Attrs> Nested(uint16_t type, uint16_t maxtype) const;
-
-  // Every attribute in [data, data+len), in order (for arrays).
-  static std::vector<const struct nlattr*> All(const uint8_t* data, size_t len);
-  static const uint8_t* Payload(const struct nlattr* a);
-  static size_t PayloadLen(const struct nlattr* a);
-
-  void set_context(std::string c) { context_ = std::move(c); }
-
- private:
-  const uint8_t* Need(uint16_t type, size_t len) const;
-  std::vector<const struct nlattr*> index_;
-  std::string context_ = "netlink attribute";
-};
-
-// ----------------------------------------------------------------- socket
-
-struct ErrorContext {
-  std::string syscall;  // e.g. "genl VNET_CMD_GET"
-  std::string ifname;   // for the error, when there is one
-};
-
 class NlSocket {
  public:
-  // socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, protocol), bind (the kernel
-  // picks the port id), NETLINK_EXT_ACK and NETLINK_CAP_ACK.
+  // How long a request may wait for the kernel's answer.
+  static constexpr int kReplyTimeoutMs = 10000;
+  // Attempts at a dump the kernel marks NLM_F_DUMP_INTR (a dump is a read,
+  // safe to repeat) before it fails with EAGAIN.
+  static constexpr int kDumpAttempts = 3;
+  // Multicast messages kept while nobody reads them (older ones are
+  // dropped and counted in events_lost()).
+  static constexpr size_t kMaxQueuedMulticast = 4096;
+
+  // A real AF_NETLINK socket (SocketIo).
   explicit NlSocket(int protocol);
+  // Over any transport, as port id pid (the test hooks' scripted one).
+  NlSocket(std::unique_ptr<Io> io, uint32_t pid);
 
   uint32_t port_id() const { return pid_; }
-  bool is_open() const { return fd_.valid(); }
-  void Close() { fd_.reset(); }
+  bool is_open() const { return io_->is_open(); }
+  void Close() { io_->Close(); }
+  // The descriptor to poll for multicast messages (-1 when scripted).
+  int fd() const { return io_->fd(); }
 
-  // Sends req with NLM_F_REQUEST|NLM_F_ACK and a fresh sequence number and
-  // returns the replies: for a request, the messages before the ACK; for a
-  // dump (NLM_F_DUMP in req's flags), every message up to NLMSG_DONE.
-  // Replies must come from the kernel with our sequence number and port
-  // id; anything else is skipped (multicast messages are queued for
-  // NextMulticast).  NLMSG_ERROR / an error in NLMSG_DONE throws a
-  // SysError carrying the extack text.
+  // Sends req with NLM_F_REQUEST and NLM_F_DUMP for a dump, NLM_F_ACK for
+  // a request that wants one (Expect::ack), and the next sequence number,
+  // and returns the answer (see nl_reply.h):
+  // the replies, each of the expected type and command, and any warning.
+  // NLMSG_ERROR throws a SysError with the extack text; a timeout is
+  // ETIMEDOUT; a reply larger than the receive buffer is EMSGSIZE; a
+  // malformed message EPROTO.  A dump interrupted by concurrent changes is
+  // repeated, up to kDumpAttempts in all, then fails with EAGAIN.
+  Answer Request(MsgBuilder& req, const ErrorContext& ctx, Expect expect);
+
+  // The replies only, with no type check (a dump when req has NLM_F_DUMP).
   std::vector<Message> Transact(MsgBuilder& req, const ErrorContext& ctx);
 
   void AddMembership(uint32_t group);
-  // The next multicast message, waiting up to timeout_ms; nullopt on
-  // timeout.
+  // setsockopt(SOL_SOCKET, SO_RCVBUF) (tests: provoke overruns).
+  void SetRcvBuf(int bytes);
+
+  // Sends req as Request does, and returns its sequence number without
+  // waiting; Await(seq, ...) collects the answer later (tests: an overrun
+  // between the two).
+  uint32_t Send(MsgBuilder& req, const ErrorContext& ctx, const Expect& expect);
+  Answer Await(uint32_t seq, const ErrorContext& ctx, Expect expect);
+
+  // The next multicast message, waiting up to timeout_ms (0: only what is
+  // queued); nullopt on timeout.
   std::optional<Message> NextMulticast(int timeout_ms, const ErrorContext& ctx);
 
- private:
-  // Receives one datagram into buf_; false on EAGAIN / timeout.
-  // Sets *multicast when the sender addressed a group.
-  bool RecvDatagram(int timeout_ms, bool* multicast, size_t* len,
-                    const ErrorContext& ctx);
+  // How many times messages for this socket were lost: each ENOBUFS (the
+  // kernel dropped one or more multicast messages), each multicast
+  // datagram too large for the buffer, each message dropped from the full
+  // local queue.
+  uint64_t events_lost() const { return events_lost_; }
 
-  Fd fd_;
+  void set_retry_eintr(bool retry) { retry_eintr_ = retry; }
+  // The next request's sequence number is seq + 1 (tests).
+  void set_seq(uint32_t seq) { seq_ = seq; }
+
+ private:
+  void Collect(ReplyCollector& c, const ErrorContext& ctx, bool dump);
+  // Collect, remembering a dump given up on a signal: the kernel goes on
+  // with it on this socket (and refuses another dump meanwhile: EBUSY).
+  void CollectOrAbandon(ReplyCollector& c, uint32_t seq, const ErrorContext& ctx, bool dump);
+  // Reads the rest of an abandoned dump, discarding it, before a new
+  // request is sent.
+  void FinishAbandonedDump(const ErrorContext& ctx);
+  void QueueMulticast(const Datagram& d, const ErrorContext& ctx);
+
+  std::unique_ptr<Io> io_;
   uint32_t pid_ = 0;
   uint32_t seq_ = 0;
-  std::vector<uint8_t> buf_;
+  bool retry_eintr_ = false;
+  uint64_t events_lost_ = 0;
+  uint32_t abandoned_dump_ = 0;  // its sequence number, 0: none
+  std::vector<Datagram> batch_;
   std::deque<Message> mcast_;
 };
-
-// Parses the extended-ack TLVs of an NLMSG_ERROR (or NLMSG_DONE) message.
-std::string ExtackMessage(const struct nlmsghdr* h);
 
 // ------------------------------------------------------- genl family (nlctrl)
 
@@ -173,6 +140,8 @@ struct GenlFamily {
 GenlFamily ResolveFamily(NlSocket& sock, const std::string& name);
 // CTRL_CMD_GETFAMILY dump: every registered family.
 std::vector<GenlFamily> DumpFamilies(NlSocket& sock);
+// One CTRL_CMD_NEWFAMILY message; EPROTO when malformed.
+GenlFamily ParseFamily(const Message& m);
 
 }  // namespace vnet::nl
 

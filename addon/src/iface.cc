@@ -1,7 +1,6 @@
 // The standard interface ioctls ifconfig issues (SIOCGIF*/SIOCSIF*,
-// SIOCETHTOOL), if_nameindex(), and dev_get_stats() counters through
-// rtnetlink (RTM_GETLINK, IFLA_STATS64: the same numbers as `ip -s link`
-// and /sys/class/net/IF/statistics, from the caller's network namespace).
+// SIOCETHTOOL), if_nameindex(), and the 32-bit interface flags through
+// rtnetlink (RTM_GETLINK).  dev_get_stats() counters: link_stats.cc.
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -269,41 +268,6 @@ Napi::Value DriverName(const Napi::CallbackInfo& info) {
   });
 }
 
-// linkStats(ifname): RTM_GETLINK, IFLA_STATS64 (dev_get_stats()).
-Napi::Value LinkStats(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  std::string ifname = IfNameArg(info, 0);
-  return Guard(env, [&]() -> Napi::Value {
-    Link link = GetLink(ifname);
-    nl::Attrs a(link.msg(), sizeof(struct ifinfomsg), IFLA_MAX);
-    a.set_context("IFLA attribute");
-    const struct nlattr* st = a.Get(IFLA_STATS64);
-    if (!st) throw SysError(EPROTO, kGetLink, ifname, {}, "reply without IFLA_STATS64");
-    struct rtnl_link_stats64 s;
-    std::memset(&s, 0, sizeof s);
-    std::memcpy(&s, nl::Attrs::Payload(st),
-                std::min(sizeof s, nl::Attrs::PayloadLen(st)));
-    Napi::Object out = Napi::Object::New(env);
-    auto put = [&](const char* k, uint64_t v) { out.Set(k, Napi::BigInt::New(env, v)); };
-    put("rx_packets", s.rx_packets);
-    put("rx_bytes", s.rx_bytes);
-    put("rx_errors", s.rx_errors);
-    put("rx_dropped", s.rx_dropped);
-    put("rx_fifo_errors", s.rx_fifo_errors);
-    put("rx_frame_errors", s.rx_frame_errors);
-    put("rx_over_errors", s.rx_over_errors);
-    put("multicast", s.multicast);
-    put("tx_packets", s.tx_packets);
-    put("tx_bytes", s.tx_bytes);
-    put("tx_errors", s.tx_errors);
-    put("tx_dropped", s.tx_dropped);
-    put("tx_fifo_errors", s.tx_fifo_errors);
-    put("tx_carrier_errors", s.tx_carrier_errors);
-    put("collisions", s.collisions);
-    return out;
-  });
-}
-
 }  // namespace
 
 void InitIface(Napi::Env env, Napi::Object exports) {
@@ -314,7 +278,6 @@ void InitIface(Napi::Env env, Napi::Object exports) {
   exports.Set("setMtu", Napi::Function::New(env, SetMtu, "setMtu"));
   exports.Set("changeFlags", Napi::Function::New(env, ChangeFlags, "changeFlags"));
   exports.Set("driverName", Napi::Function::New(env, DriverName, "driverName"));
-  exports.Set("linkStats", Napi::Function::New(env, LinkStats, "linkStats"));
 }
 
 }  // namespace vnet

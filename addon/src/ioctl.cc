@@ -8,6 +8,7 @@
 // After glibc's <net/if.h>.
 #include <linux/vnet.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 
@@ -46,7 +47,8 @@ void IfIoctl(const Fd& fd, unsigned long request, const char* reqname,
              struct ifreq& ifr) {
   CountSyscall();
   if (::ioctl(fd.get(), request, &ifr) < 0) {
-    ThrowErrno(std::string("ioctl(") + reqname + ")", ifr.ifr_name);
+    int err = errno;  // before the message's strings are built
+    ThrowErrno(err, std::string("ioctl(") + reqname + ")", ifr.ifr_name);
   }
 }
 

@@ -115,6 +115,7 @@ static Napi::Object VnetInit(Napi::Env env, Napi::Object exports) {
   exports.Set("constants", Constants(env));
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
   InitIface(env, exports);
+  InitLinkStats(env, exports);
   InitIoctl(env, exports);
   InitGenlVnet(env, exports);
   InitTestHooks(env, exports);

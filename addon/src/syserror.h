@@ -44,12 +44,25 @@ class SysError : public std::exception {
   std::string syscall_, ifname_, extack_, detail_, what_;
 };
 
-// Throws a SysError for the current errno.
-[[noreturn]] inline void ThrowErrno(std::string syscall,
+// Throws a SysError for errno as the failing call left it.  Read errno
+// right after the call and pass it here whenever anything (a std::string
+// built for the message, a close(), a log line) runs in between.
+[[noreturn]] inline void ThrowErrno(int err, std::string syscall,
                                     std::string ifname = {}) {
-  int err = errno;
   throw SysError(err ? err : EIO, std::move(syscall), std::move(ifname));
 }
+
+// The same for the current errno, for call sites where nothing runs
+// between the failing call and this one: the arguments are plain C
+// strings (no allocation that could clobber errno before it is read).
+[[noreturn]] inline void ThrowErrno(const char* syscall,
+                                    const char* ifname = nullptr) {
+  int err = errno;  // first, before anything else can change it
+  ThrowErrno(err, syscall, ifname ? ifname : "");
+}
+
+// "ENODEV" for 19; "E<n>" for a number this libc build does not name.
+std::string ErrnoName(int err);
 
 // Every system call the addon makes goes through a helper that bumps this.
 inline std::atomic<std::uint64_t> g_syscalls{0};

@@ -8,7 +8,21 @@
  * and mirrored for TypeScript in src/abi.ts, generated from the header.
  *
  * Every method throws a `VnetSystemError` (src/binding/errors.ts) on
- * failure; none returns an error value.
+ * failure; none returns an error value.  Every error has a `code`.
+ *
+ * Synchronous and asynchronous: anything that waits for the kernel over
+ * netlink has an asynchronous form returning a Promise (`...Async`: the
+ * work runs on a worker thread, each request on a socket of its own, and
+ * the Promise rejects with the same VnetSystemError the synchronous form
+ * throws; argument errors reject too, nothing is thrown), and events come
+ * to a listener through `GenlSocket.watch()`.  The synchronous forms stay
+ * for the commands, where they are simpler.  The interface ioctls never
+ * wait for I/O and are synchronous only.
+ *
+ * Signals: a synchronous call waiting for the kernel that is interrupted
+ * by a signal throws VnetSystemError code 'EINTR' at once (it is not
+ * retried), so that a JS signal handler (process.on('SIGINT')) can run;
+ * the late answer is discarded by the socket's next request.
  */
 
 /** 64-bit counters are exact: bigint, never number. */
@@ -57,6 +71,13 @@ export interface VnetState {
    * absent when no slave is attached */
   slaveRpFilter?: number;
   stats: VnetStats;
+  /**
+   * The kernel's extended-ack text on success: a warning about the request
+   * (it was applied).  Only on the state set() / resetStats() return, and
+   * only when the kernel had something to say (`ip` prints it as
+   * "Warning: ...").
+   */
+  warning?: string;
 }
 
 /** A VNET_CMD_SET request: the whole relay configuration at once. */
@@ -77,6 +98,29 @@ export interface VnetEvent {
   /** enum vnet_event */
   event: number;
   state: VnetState;
+  /**
+   * Present when events were lost just before this one: how many times
+   * the socket's receive queue overran (ENOBUFS: the kernel dropped one
+   * or more events each time) since the previous event delivered.  A
+   * consumer that keeps state should re-read it (dump()).
+   */
+  lostBefore?: number;
+}
+
+/** GenlSocket.watch(): events delivered to a listener as they come. */
+export interface EventSubscription {
+  /**
+   * Stops the subscription (idempotent): its socket is closed and no
+   * listener call happens after stop() returns.
+   */
+  stop(): void;
+  /** false once stopped (by stop(), close() or a fatal socket error) */
+  readonly active: boolean;
+  /** times events were lost (receive-queue overruns), as GenlSocket.eventsLost */
+  readonly eventsLost: number;
+  /** An active subscription keeps the process alive (like a server) unless unref()'d. */
+  ref(): this;
+  unref(): this;
 }
 
 /** What SIOCGIF* ioctls report about an interface (ifconfig's view). */
@@ -186,11 +230,24 @@ export interface EchoSocket {
 /** One generic-netlink socket bound to the vnet_nl family. */
 export interface GenlSocket {
   readonly familyId: number;
+  /**
+   * How many times events for this socket were lost since it opened: the
+   * kernel's ENOBUFS (the receive queue overran; one or more events were
+   * dropped each time), an event too large for the receive buffer, or the
+   * local queue of unread events (4096) overflowing.  An overrun never
+   * fails a request: its reply is still read (a reply the kernel dropped
+   * in the overrun fails with ENOBUFS at once).
+   */
+  readonly eventsLost: number;
   /** VNET_CMD_ECHO: returns the string the kernel sent back. */
   echo(message: string): string;
   /** VNET_CMD_GET doit. */
   get(dev: string | number): VnetState;
-  /** VNET_CMD_GET dumpit: every vnet device in this network namespace. */
+  /**
+   * VNET_CMD_GET dumpit: every vnet device in this network namespace.  A
+   * dump the kernel marks inconsistent (NLM_F_DUMP_INTR: devices changed
+   * while it ran) is repeated, up to 3 attempts, then fails with EAGAIN.
+   */
   dump(): VnetState[];
   /** VNET_CMD_SET; returns the new state. */
   set(req: RelaySetRequest): VnetState;
@@ -201,6 +258,24 @@ export interface GenlSocket {
   /** The next event, or null after timeoutMs; a signal ends the wait with
    * a VnetSystemError whose code is 'EINTR'. */
   nextEvent(timeoutMs: number): VnetEvent | null;
+
+  /* The same requests, asynchronous (see the top of this file). */
+  echoAsync(message: string): Promise<string>;
+  getAsync(dev: string | number): Promise<VnetState>;
+  dumpAsync(): Promise<VnetState[]>;
+  setAsync(req: RelaySetRequest): Promise<VnetState>;
+  resetStatsAsync(dev: string | number): Promise<VnetState>;
+  /**
+   * Subscribes `listener` to the "events" group on a socket of its own.
+   * Errors go to `onError` (without one, they are thrown as an uncaught
+   * exception, like an EventEmitter's 'error'): a malformed event, or a
+   * socket failure, which also ends the subscription.
+   */
+  watch(listener: (ev: VnetEvent) => void, onError?: (err: Error) => void): EventSubscription;
+  /**
+   * Closes the socket and stops its watch() subscriptions; requests in
+   * flight finish, new ones fail with EBADF.
+   */
   close(): void;
 }
 
@@ -221,6 +296,7 @@ export interface VnetBinding {
   driverName(ifname: string): string;
   /** dev_get_stats() counters (e.g. from /sys/class/net/IF/statistics). */
   linkStats(ifname: string): LinkStats;
+  linkStatsAsync(ifname: string): Promise<LinkStats>;
   setBroadcast(ifname: string, address: string): void; /* SIOCSIFBRDADDR */
   setTxqueuelen(ifname: string, txqueuelen: number): void; /* SIOCSIFTXQLEN */
   setHwAddress(ifname: string, mac: string): void; /* SIOCSIFHWADDR */
@@ -248,6 +324,7 @@ export interface VnetBinding {
   /* Generic netlink: throws ENOENT (syscall "genl_ctrl_resolve") when the
    * vnet_nl family is not registered, i.e. the module is not loaded. */
   openGenl(): GenlSocket;
+  openGenlAsync(): Promise<GenlSocket>;
   /** Like openGenl(), for pipelined VNET_CMD_ECHO. */
   openEcho(): EchoSocket;
 }

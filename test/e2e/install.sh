@@ -2,7 +2,9 @@
 # test/e2e/install.sh: build what is missing or stale, then install the
 # package the way a user would (npm pack, npm install -g) into
 # build/e2e-prefix, inside the project tree so that the lab guest sees it
-# at the same path.  Shared by test/e2e/run-lab.sh and scripts/demo.sh.
+# at the same path, with no compiler on PATH (build/e2e/nocc-bin; the
+# install's output is kept in build/e2e/npm-install.log).  Shared by
+# test/e2e/run-lab.sh, scripts/demo.sh and test/package.
 #
 #   bash test/e2e/install.sh        # prints the installed bin dir last
 #
@@ -18,6 +20,11 @@ stamp=$work/build.stamp
 mkdir -p "$work"
 
 say() { echo "e2e-install: $*" >&2; }
+
+if [[ ! -d node_modules ]]; then
+	say "npm ci"
+	npm ci --no-audit --no-fund >&2
+fi
 
 # --- build, when an output is missing or an input is newer than the last build
 need_build=0
@@ -44,45 +51,56 @@ fi
 [[ -d dist/commands && -f build/Release/vnet.node ]] || { say "no build output (dist/, build/Release/vnet.node)"; exit 1; }
 
 # --- pack and install, as a user would (one install at a time; skipped
-# when neither the tarball nor the files copied in below changed)
+# when the tarball did not change)
 exec 9> "$work/lock"
 flock 9
 say "npm pack"
 rm -f "$work"/vnet-*.tgz
-# (npm pack runs the package's "prepare" script, whose output comes first)
+# (npm pack runs "prepack", which builds prebuilds/, and "prepare"; their
+# output goes to stderr)
 if ! npm pack --silent --pack-destination "$work" > "$work/pack.out"; then
 	cat "$work/pack.out" >&2
 	say "npm pack failed"
 	exit 1
 fi
-head -n -1 "$work/pack.out" >&2
 tgz=$(tail -n 1 "$work/pack.out")
 [[ -n $tgz && -f $work/$tgz ]] || { say "npm pack produced no tarball"; exit 1; }
 
-# What the tarball should carry but may not (reported, then worked around).
+# A tarball without its JavaScript or this machine's prebuilt binary is a
+# packaging bug: nothing is patched up here.
+arch=$(node -p process.arch)
 listing=$(tar -tzf "$work/$tgz")
-missing=()
-grep -q '^package/dist/commands/vnetconfig.js$' <<<"$listing" || missing+=(dist)
-grep -q '^package/build/Release/vnet.node$' <<<"$listing" || missing+=(build/Release/vnet.node)
-if ((${#missing[@]})); then
-	say "PACKAGING BUG: $tgz lacks ${missing[*]} (package.json has no \"files\" entry and .gitignore"
-	say "  excludes dist/ and build/, so npm pack leaves them out); copying them into the installed package"
-fi
+for f in dist/commands/vnetconfig.js "prebuilds/linux-$arch/node.napi.glibc.node"; do
+	grep -qxF "package/$f" <<<"$listing" || { say "PACKAGING BUG: $tgz lacks $f"; exit 1; }
+done
+
+# The install runs with no compiler on PATH (node, npm and sh only), as on
+# a machine without a toolchain: the prebuilt binary must do.
+nocc=$work/nocc-bin
+rm -rf "$nocc"
+mkdir -p "$nocc"
+ln -s "$(command -v node)" "$nocc/node"
+ln -s "$(command -v npm)" "$nocc/npm"
+ln -s /bin/sh "$nocc/sh"
+for t in cc gcc g++ c++ clang cmake make ninja; do
+	if PATH=$nocc command -v "$t" > /dev/null; then say "$t is on the compiler-free PATH"; exit 1; fi
+done
 
 pkgdir=$prefix/lib/node_modules/vnet
-key=$( { sha256sum "$work/$tgz" | cut -d' ' -f1; for m in "${missing[@]}"; do find "$m" -type f -print0 | sort -z | xargs -0 sha256sum; done; } | sha256sum | cut -c1-16)
+key=$(sha256sum "$work/$tgz" | cut -c1-16)
 if [[ -f $prefix/.e2e-key && $(cat "$prefix/.e2e-key") == "$key" && -x $prefix/bin/vnetconfig ]]; then
 	say "build/e2e-prefix is up to date"
 else
-	say "npm install -g --prefix build/e2e-prefix $tgz"
+	say "npm install -g --prefix build/e2e-prefix $tgz (PATH: node, npm, sh)"
 	rm -rf "$prefix"
-	npm install -g --no-audit --no-fund --prefer-offline --loglevel=error --prefix "$prefix" "$work/$tgz" >&2
+	if ! PATH=$nocc npm install -g --no-audit --no-fund --prefer-offline --foreground-scripts \
+		--loglevel=error --prefix "$prefix" "$work/$tgz" > "$work/npm-install.log" 2>&1; then
+		cat "$work/npm-install.log" >&2
+		say "npm install -g failed"
+		exit 1
+	fi
+	grep -v '^npm warn install-scripts' "$work/npm-install.log" >&2 || true
 	[[ -d $pkgdir ]] || { say "the package was not installed at $pkgdir"; exit 1; }
-	for m in "${missing[@]}"; do
-		mkdir -p "$pkgdir/$(dirname "$m")"
-		cp -a "$root/$m" "$pkgdir/$m"
-	done
 	echo "$key" > "$prefix/.e2e-key"
 fi
-printf '%s\n' "${missing[@]}" > "$work/missing-from-tarball"
 echo "$prefix/bin"

@@ -20,6 +20,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/e2e/tsconfig.json' }],
   },
+  // the installed copy of this package, and test/package's scratch copies
+  modulePathIgnorePatterns: ['<rootDir>/build/'],
   maxWorkers: 1,
   testTimeout: 60000,
   cacheDirectory: '/tmp/vnet-e2e-jest-cache',

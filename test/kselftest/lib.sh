@@ -55,6 +55,8 @@ VNET_GENL=$(ksft_bin vnet_genl)
 VNET_NL_ECHO=$(ksft_bin vnet_nl_echo)
 VNET_RTNL=$(ksft_bin vnet_rtnl)
 PKTLOOP=$(ksft_bin pktloop)
+UDPCSUM=$(ksft_bin udpcsum)
+TAPREAD=$(ksft_bin tapread)
 
 # ------------------------------------------------------------------
 # results
@@ -414,6 +416,31 @@ vnet_attach_canonical() {
 	ip link set vnet0 up
 	ip route replace $PEER_IP/32 dev vnet0 src $VNET_IP ||
 		fail "ip route replace $PEER_IP/32 dev vnet0"
+}
+
+# ping_count NS DST COUNT [WAIT]: number of replies to COUNT echo requests
+# (0.2 s apart, WAIT seconds for the last reply, default 5), from netns NS
+# or from here with NS "-".
+ping_count() {
+	if [ "$1" = - ]; then
+		ping -c "$3" -i 0.2 -W "${4:-5}" "$2" 2>&1
+	else
+		ip netns exec "$1" ping -c "$3" -i 0.2 -W "${4:-5}" "$2" 2>&1
+	fi | sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p'
+}
+
+# neigh_mac NS DEV IP: the link-layer address of IP in DEV's neighbour
+# table (netns NS, "-" for here); empty while unresolved.
+neigh_mac() {
+	if [ "$1" = - ]; then
+		ip neigh show "$3" dev "$2"
+	else
+		ip -n "$1" neigh show "$3" dev "$2"
+	fi | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'
+}
+
+peer_neigh_mac() {
+	neigh_mac $PEER veth1 "$1"
 }
 
 ksft_cleanup() {

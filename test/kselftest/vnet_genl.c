@@ -201,6 +201,8 @@ static void print_state(struct nlattr **tb)
 		printf("slave_ifindex=%u\n", get_u32(tb[VNET_ATTR_SLAVE_IFINDEX]));
 	if (tb[VNET_ATTR_SLAVE_NAME])
 		printf("slave_name=%s\n", get_str(tb[VNET_ATTR_SLAVE_NAME], s, sizeof(s)));
+	if (tb[VNET_ATTR_SLAVE_RP_FILTER])
+		printf("slave_rp_filter=%u\n", get_u32(tb[VNET_ATTR_SLAVE_RP_FILTER]));
 	if (tb[VNET_ATTR_STATS]) {
 		struct nlattr *st[VNET_STATS_MAX + 1];
 		int i;

@@ -9,7 +9,8 @@
  *
  * M: pass|percent|time or a number.  get prints kind=, link_ifindex=,
  * has_data=, mode=, arg1=, arg2=, seed= (only what the kernel reported).
- * Errors print error=ENAME and extack=TEXT; exit status is the errno.
+ * Errors print error=ENAME, extack=TEXT and extack_bad_type=T (the type of
+ * the attribute the kernel pointed at); exit status is the errno.
  */
 #include "common.h"
 
@@ -138,6 +139,15 @@ static int transact(struct nlmsghdr *n)
 					parse(tb, NLMSGERR_ATTR_MAX, (char *)h + off, h->nlmsg_len - off);
 					if (tb[NLMSGERR_ATTR_MSG])
 						printf("extack=%s\n", (char *)DATA(tb[NLMSGERR_ATTR_MSG]));
+					/* the attribute the kernel blamed, in our request */
+					if (tb[NLMSGERR_ATTR_OFFS]) {
+						uint32_t o = *(uint32_t *)DATA(tb[NLMSGERR_ATTR_OFFS]);
+
+						if (o + NLA_HDRLEN <= n->nlmsg_len)
+							printf("extack_bad_type=%u\n",
+							       ((struct nlattr *)((char *)n + o))->nla_type &
+							       NLA_TYPE_MASK);
+					}
 				}
 				return -e->error;
 			}

@@ -1,9 +1,12 @@
 /*
  * The constants the addon compiled from <linux/vnet.h> are exactly
- * src/abi.ts (generated from the same header by scripts/gen-abi.js), and
- * src/abi.ts is up to date with the header.
+ * src/abi.ts (generated from the same header by scripts/gen-abi.js),
+ * src/abi.ts is up to date with the header, and its values are the ones
+ * the C compiler reads in the header.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import * as abi from '../../src/abi';
@@ -32,9 +35,47 @@ describe('ABI constants', () => {
     expect(Object.keys(constants).sort()).toEqual(Object.keys(abi.ABI).sort());
   });
 
-  test('named exports match the ABI object', () => {
-    for (const [name, value] of Object.entries(abi.ABI)) {
-      expect((abi as Record<string, unknown>)[name]).toBe(value);
+  test('src/abi.ts is what the C compiler reads in the header (not only what gen-abi.js parses)', () => {
+    // A C program printing every constant of src/abi.ts as gcc evaluates
+    // it from <linux/vnet.h>: an enum's implicit values, shifts, _IOR()
+    // style macros and struct layout come from the compiler, not from a
+    // text parser, so a mis-parse in gen-abi.js shows up here.
+    const expr = (name: string): string => {
+      const m = /^(SIZEOF|OFFSETOF)_VNET_RELAY_INFO(?:_(\w+))?$/.exec(name);
+      if (!m) return name;
+      return m[1] === 'SIZEOF' ? 'sizeof(struct vnet_relay_info)' : `offsetof(struct vnet_relay_info, ${m[2].toLowerCase()})`;
+    };
+    const lines = Object.entries(abi.ABI).map(([name, v]) =>
+      typeof v === 'string'
+        ? `  printf("%s\\t\\"%s\\"\\n", "${name}", ${name});`
+        : `  printf("%s\\t%lld\\n", "${name}", (long long)(${expr(name)}));`,
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-abi-'));
+    try {
+      const src = path.join(dir, 'abi.c');
+      fs.writeFileSync(
+        src,
+        ['#include <net/if.h>', '#include <stddef.h>', '#include <stdio.h>', '#include <linux/vnet.h>', 'int main(void)', '{', ...lines, '  return 0;', '}', ''].join('\n'),
+      );
+      const exe = path.join(dir, 'abi');
+      const cc = spawnSync('cc', ['-Wall', '-Werror', '-I', path.join(ROOT, 'kernel', 'include', 'uapi'), '-o', exe, src], { encoding: 'utf8' });
+      expect(cc.stderr).toBe('');
+      expect(cc.status).toBe(0);
+      const out = spawnSync(exe, { encoding: 'utf8' }).stdout;
+      const seen = Object.fromEntries(
+        out
+          .trim()
+          .split('\n')
+          .map((l) => {
+            const [k, v] = l.split('\t');
+            return [k, v.startsWith('"') ? JSON.parse(v) : Number(v)];
+          }),
+      );
+      expect(seen).toEqual({ ...abi.ABI });
+      // and the named exports are the same values
+      for (const [name, value] of Object.entries(seen)) expect([name, (abi as Record<string, unknown>)[name]]).toEqual([name, value]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -4,9 +4,9 @@
  */
 import { ABI } from '../../src/abi';
 import { VnetSystemError } from '../../src/binding/errors';
-import type { VnetBinding } from '../../src/binding/types';
+import type { VnetBinding, VnetEvent } from '../../src/binding/types';
 import { FakeBinding, IFF_NOARP, IFF_RUNNING, IFF_UP, standardFake, sysErr } from '../fake-binding';
-import { native, thrown } from './helpers';
+import { native, rejected, thrown } from './helpers';
 
 describe('parity with the addon', () => {
   const real = native();
@@ -38,6 +38,115 @@ describe('parity with the addon', () => {
 
   test('constants', () => {
     expect({ ...fake.constants }).toEqual({ ...real.constants });
+  });
+
+  const asyncCases: [string, (b: VnetBinding) => Promise<unknown>][] = [
+    ['linkStatsAsync on a missing device', (b) => b.linkStatsAsync('vnet_nope')],
+    ['linkStatsAsync with a bad name', (b) => b.linkStatsAsync('x'.repeat(16))],
+    ['linkStatsAsync with no name', (b) => (b.linkStatsAsync as unknown as () => Promise<unknown>)()],
+    ['openGenlAsync, module not loaded', (b) => b.openGenlAsync()],
+  ];
+  test.each(asyncCases)('async: %s rejects alike', async (_what, fn) => {
+    let rp: Promise<unknown> | undefined;
+    let fp: Promise<unknown> | undefined;
+    expect(() => {
+      rp = fn(real);
+      fp = fn(fake);
+    }).not.toThrow();
+    const [r, f] = await Promise.all([rejected(rp!), rejected(fp!)]);
+    expect(f.constructor.name).toBe(r.constructor.name);
+    expect(f.message).toBe(r.message);
+    for (const k of ['errno', 'code', 'syscall', 'ifname', 'extack']) expect([k, f[k]]).toEqual([k, r[k]]);
+  });
+
+  test('both bindings have the same methods, the asynchronous ones included', () => {
+    const methods = (o: object): string[] =>
+      Object.keys(o)
+        .filter((k) => typeof (o as Record<string, unknown>)[k] === 'function' && !k.startsWith('_') && k !== 'setErrorClass')
+        .sort();
+    const fakeMethods = Object.getOwnPropertyNames(Object.getPrototypeOf(fake)).filter((k) => methods(real).includes(k));
+    expect(fakeMethods.sort()).toEqual(methods(real));
+  });
+});
+
+describe('the fake, asynchronously', () => {
+  test('async forms settle later, never synchronously; calls recorded as async', async () => {
+    const k = standardFake();
+    const g = await k.openGenlAsync();
+    let settled = false;
+    const p = g.echoAsync('hi').then((v) => {
+      settled = true;
+      return v;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    expect(await p).toBe('hi');
+    expect(k.kernelCalls('genl.echo')).toEqual([{ method: 'genl.echo', args: ['hi'], sent: true, async: true }]);
+    const s = await g.setAsync({ dev: 'vnet0', mode: ABI.VNET_MODE_PERCENT, arg1: 30, arg2: 0, seed: 5n });
+    expect(s).toMatchObject({ mode: 1, arg1: 30, seed: 5n });
+    expect((await g.getAsync('vnet0')).arg1).toBe(30);
+    expect((await g.dumpAsync()).map((x) => x.ifname)).toEqual(['vnet0']);
+    expect((await g.resetStatsAsync('vnet0')).stats.tx_packets).toBe(0n);
+    expect((await k.linkStatsAsync('eth0')).tx_packets).toBe(0n);
+  });
+
+  test('kernel and injected errors reject; argument errors reject before the kernel', async () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    const e = await rejected(g.setAsync({ dev: 'vnet0', mode: 1, arg1: 101, arg2: 0 }));
+    expect(e).toBeInstanceOf(VnetSystemError);
+    expect(e.extack).toMatch(/percent mode/);
+    k.injectError('genl.get', 'EBUSY');
+    expect((await rejected(g.getAsync('vnet0'))).code).toBe('EBUSY');
+    const v = await rejected(g.getAsync('x'.repeat(16)));
+    expect(v.constructor.name).toBe('TypeError');
+    expect(k.calls.at(-1)).toMatchObject({ method: 'genl.get', sent: false, async: true });
+    g.close();
+    expect((await rejected(g.echoAsync('x'))).code).toBe('EBADF');
+  });
+
+  test('watch(): events to the listener, stop() and close() end it, overruns are reported', async () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    const seen: VnetEvent[] = [];
+    const sub = g.watch((ev) => seen.push(ev));
+    expect(sub.active).toBe(true);
+    g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0 });
+    expect(seen).toEqual([]); // delivered later, as from the addon's thread
+    await new Promise((r) => setImmediate(r));
+    expect(seen.map((e) => e.event)).toEqual([ABI.VNET_EVENT_CONFIG]);
+    expect(seen[0].lostBefore).toBeUndefined();
+
+    k.overrunEvents();
+    expect(sub.eventsLost).toBe(1);
+    g.resetStats('vnet0');
+    await new Promise((r) => setImmediate(r));
+    expect(seen[1]).toMatchObject({ event: ABI.VNET_EVENT_STATS_RESET, lostBefore: 1 });
+
+    sub.stop();
+    expect(sub.active).toBe(false);
+    g.resetStats('vnet0');
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toHaveLength(2);
+
+    const sub2 = g.watch(() => undefined);
+    g.close();
+    expect(sub2.active).toBe(false);
+    expect(thrown(() => g.watch(() => undefined)).code).toBe('EBADF');
+    expect(thrown(() => k.openGenl().watch('nope' as unknown as () => void)).code).toBe('ERR_INVALID_ARG_TYPE');
+  });
+
+  test('nextEvent() after an overrun: eventsLost and lostBefore', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    g.subscribe();
+    g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0 });
+    k.overrunEvents();
+    expect(g.eventsLost).toBe(1);
+    g.resetStats('vnet0');
+    expect(g.nextEvent(0)).toMatchObject({ event: ABI.VNET_EVENT_STATS_RESET, lostBefore: 1 });
+    g.resetStats('vnet0');
+    expect(g.nextEvent(0)!.lostBefore).toBeUndefined();
   });
 });
 
@@ -71,6 +180,9 @@ describe('the fake', () => {
     expect(thrown(() => g.set({ dev: 'vnet0', mode: 5, arg1: 0, arg2: 0 })).code).toBe('EINVAL');
     k.setRelay('vnet0', { slave: '', mode: 2, arg1: 10, arg2: 20 });
     expect(k.device('vnet0').flags & IFF_NOARP).toBe(IFF_NOARP);
+    expect(g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0 })).not.toHaveProperty('warning');
+    k.setWarning = 'vnet: a warning';
+    expect(g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0 }).warning).toBe('vnet: a warning');
   });
 
   test('events, slave loss, unprivileged, module not loaded, injected errors', () => {

@@ -8,14 +8,16 @@
  * does not otherwise have.)
  * Uses vnet0 (created at module load) and a veth pair as the slave.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 import { ABI } from '../../src/abi';
 import { VnetSystemError } from '../../src/binding/errors';
 import { findAddon } from '../../src/binding/native';
-import type { GenlSocket, VnetBinding } from '../../src/binding/types';
-import { native, openFds, thrown } from './helpers';
+import type { GenlSocket, VnetBinding, VnetEvent } from '../../src/binding/types';
+import { hooks, native, openFds, rejected, thrown } from './helpers';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 const b: VnetBinding = native();
 
@@ -226,5 +228,225 @@ describeVm('with the vnet module', () => {
       set: '-1 genl VNET_CMD_SET',
       genlReset: '-1 genl VNET_CMD_RESET_STATS',
     });
+  });
+});
+
+describeVm('the addon against the module: cost, asynchronous API, overruns', () => {
+  let g: GenlSocket;
+  const t = hooks(b);
+
+  beforeAll(() => {
+    g = b.openGenl();
+  });
+  afterAll(() => g.close());
+
+  test('two syscalls per request: the addon\'s counter, and strace agrees', () => {
+    g.echo('warm');
+    const before = t.syscalls();
+    for (let i = 0; i < 100; i++) g.echo('x');
+    for (let i = 0; i < 100; i++) g.get(DEV);
+    expect(t.syscalls() - before).toBe(400);
+
+    // strace counts what really reaches the kernel: 1 resolve + 500 echoes
+    const script = `
+      const b = require(${JSON.stringify(path.join(ROOT, 'dist', 'binding', 'native.js'))}).loadNativeBinding();
+      const g = b.openGenl();
+      for (let i = 0; i < 500; i++) g.echo('hello');
+      g.close();`;
+    const r = spawnSync(
+      'strace',
+      ['-f', '-qq', '-c', '-U', 'name,calls', '-e', 'trace=sendto,sendmsg,recvmmsg,recvmsg,recvfrom,poll,ppoll', process.execPath, '-e', script],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    const calls = Object.fromEntries(
+      [...r.stderr.matchAll(/^\s*(\w+)\s+(\d+)\s*$/gm)].filter((m) => m[1] !== 'total').map((m) => [m[1], Number(m[2])]),
+    );
+    expect(calls).toEqual({ sendto: 501, recvmmsg: 501 });
+  });
+
+  test('the asynchronous forms answer as the synchronous ones do', async () => {
+    const a = await b.openGenlAsync();
+    try {
+      expect(a.familyId).toBe(g.familyId);
+      expect(await a.echoAsync('hello')).toBe('hello');
+      const s = await a.getAsync(DEV);
+      expect(s).toEqual({ ...g.get(DEV), stats: s.stats });
+      expect((await a.getAsync(s.ifindex)).ifname).toBe(DEV);
+      expect((await a.dumpAsync()).map((x) => x.ifname)).toEqual(g.dump().map((x) => x.ifname));
+      const set = await a.setAsync({ dev: DEV, mode: ABI.VNET_MODE_PERCENT, arg1: 70, arg2: 0, seed: 7n });
+      expect(set).toMatchObject({ ifname: DEV, mode: 1, arg1: 70, seed: 7n });
+      expect((await a.resetStatsAsync(DEV)).stats.tx_packets).toBe(0n);
+      await a.setAsync({ dev: DEV, mode: 0, arg1: 0, arg2: 0 });
+      expect((await b.linkStatsAsync(DEV)).tx_packets).toBe(b.linkStats(DEV).tx_packets);
+    } finally {
+      a.close();
+    }
+  });
+
+  test('asynchronous errors reject with the kernel\'s errno and extack', async () => {
+    const e = await rejected(g.getAsync('lo'));
+    expect(e).toBeInstanceOf(VnetSystemError);
+    expect({ code: e.code, syscall: e.syscall, ifname: e.ifname, extack: e.extack }).toEqual({
+      code: 'ENODEV',
+      syscall: 'genl VNET_CMD_GET',
+      ifname: 'lo',
+      extack: 'not a vnet device',
+    });
+    const s = await rejected(g.setAsync({ dev: DEV, mode: 1, arg1: 101, arg2: 0 }));
+    expect(s.code).toBe('EINVAL');
+    expect(s.extack).toMatch(/percent/);
+    const v = await rejected(g.echoAsync('x'.repeat(ABI.VNET_ECHO_MSG_MAX + 1)));
+    expect(v.code).toBe('EINVAL');
+  });
+
+  test('requests in flight together each get their own answer, on sockets of their own', async () => {
+    const msgs = Array.from({ length: 64 }, (_, i) => `m${i}`);
+    const before = openFds();
+    expect(await Promise.all(msgs.map((m) => g.echoAsync(m)))).toEqual(msgs);
+    // a pool of at most 8 idle sockets is kept for the next ones
+    expect(openFds() - before).toBeLessThanOrEqual(8);
+    const s2 = b.openGenl();
+    await s2.echoAsync('a');
+    s2.close();
+    expect((await rejected(s2.echoAsync('b'))).code).toBe('EBADF');
+  });
+
+  test('watch(): events as they come, nothing after stop()', async () => {
+    const seen: VnetEvent[] = [];
+    let wake: () => void = () => undefined;
+    const sub = g.watch((ev) => {
+      seen.push(ev);
+      wake();
+    });
+    const next = (n: number): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${seen.length} events`)), 5000);
+        wake = () => {
+          if (seen.length >= n) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        wake();
+      });
+    try {
+      expect(sub.active).toBe(true);
+      g.set({ dev: DEV, mode: 0, arg1: 0, arg2: 0 });
+      await next(1);
+      expect(seen[0].event).toBe(ABI.VNET_EVENT_CONFIG);
+      expect(seen[0].state.ifname).toBe(DEV);
+      await g.resetStatsAsync(DEV);
+      await next(2);
+      expect(seen[1].event).toBe(ABI.VNET_EVENT_STATS_RESET);
+      expect(sub.eventsLost).toBe(0);
+    } finally {
+      sub.stop();
+    }
+    expect(sub.active).toBe(false);
+    g.resetStats(DEV);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toHaveLength(2);
+  });
+
+  test('a subscription keeps the process alive until stop(), unless unref()ed', async () => {
+    const run = (body: string): Promise<{ code: number | null; signal: string | null; ms: number }> =>
+      new Promise((resolve) => {
+        const script = `
+          const b = require(${JSON.stringify(path.join(ROOT, 'dist', 'binding', 'native.js'))}).loadNativeBinding();
+          const g = b.openGenl();
+          ${body}`;
+        const t0 = Date.now();
+        const p = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
+        const kill = setTimeout(() => p.kill('SIGTERM'), 3000);
+        p.on('close', (code, signal) => {
+          clearTimeout(kill);
+          resolve({ code, signal, ms: Date.now() - t0 });
+        });
+      });
+    const [kept, unrefd, stopped] = await Promise.all([
+      run('g.watch(() => {});'),
+      run('g.watch(() => {}).unref();'),
+      run('const s = g.watch(() => {}); setTimeout(() => s.stop(), 200);'),
+    ]);
+    expect(kept.signal).toBe('SIGTERM'); // still running after 3 s
+    expect(unrefd).toMatchObject({ code: 0, signal: null });
+    expect(stopped).toMatchObject({ code: 0, signal: null });
+  }, 20000);
+
+  test('a listener that throws raises an uncaughtException, as any callback would', () => {
+    const script = `
+      const b = require(${JSON.stringify(path.join(ROOT, 'dist', 'binding', 'native.js'))}).loadNativeBinding();
+      const g = b.openGenl();
+      process.on('uncaughtException', (e) => { console.log('uncaught: ' + e.message); process.exit(0); });
+      g.watch(() => { throw new Error('boom from listener'); });
+      setTimeout(() => g.resetStats('${DEV}'), 100);
+      setTimeout(() => { console.log('swallowed'); process.exit(1); }, 5000);`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stdout).toBe('uncaught: boom from listener\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('ENOBUFS: a reply queued before the overrun still answers its request', () => {
+    // a subscribed socket with a tiny receive buffer sends an ECHO; then
+    // events flood it until the kernel drops some (ENOBUFS); then it reads
+    const r = t.echoAcrossOverrun({
+      message: 'still here',
+      rcvbuf: 1,
+      between: () => {
+        for (let i = 0; i < 50; i++) g.resetStats(DEV);
+      },
+    });
+    expect(r.reply).toBe('still here');
+    expect(r.eventsLost).toBeGreaterThanOrEqual(1);
+  });
+
+  test('watch() while JS is busy: at most 1024 wait for it, the excess is lost and counted', async () => {
+    const seen: VnetEvent[] = [];
+    const sub = g.watch((ev) => seen.push(ev));
+    try {
+      // the JS thread makes 5000 events and reads none of them meanwhile
+      for (let i = 0; i < 5000; i++) g.resetStats(DEV);
+      for (let waited = 0; waited < 5000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (sub.eventsLost > 0 && seen.some((e) => e.lostBefore)) break;
+      }
+      expect(sub.eventsLost).toBeGreaterThanOrEqual(1);
+      expect(seen.findIndex((e) => e.lostBefore)).toBeGreaterThan(0);
+      // unbounded, nearly all 5000 would be queued for JS; bounded, 1024
+      // plus what the kernel's receive queue holds (~200 at the default size)
+      expect(seen.length).toBeLessThan(1800);
+      expect(sub.active).toBe(true);
+      // and it goes on
+      g.resetStats(DEV);
+      const n = seen.length;
+      for (let waited = 0; waited < 3000 && seen.length === n; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(seen.length).toBe(n + 1);
+    } finally {
+      sub.stop();
+    }
+  });
+
+  test('ENOBUFS on nextEvent(): counted in eventsLost, the next event says lostBefore', () => {
+    const ev = b.openGenl();
+    try {
+      ev.subscribe();
+      // far more events than the default receive buffer holds, unread
+      for (let i = 0; i < 3000; i++) g.resetStats(DEV);
+      const first = ev.nextEvent(1000);
+      expect(first).not.toBeNull();
+      expect(first!.lostBefore).toBeGreaterThanOrEqual(1);
+      expect(ev.eventsLost).toBeGreaterThanOrEqual(1);
+      let n = 1;
+      while (ev.nextEvent(0)) n++;
+      expect(n).toBeLessThan(3000);
+      // the socket still works for requests
+      expect(ev.echo('after')).toBe('after');
+      g.resetStats(DEV);
+      expect(ev.nextEvent(1000)!.lostBefore).toBeUndefined();
+    } finally {
+      ev.close();
+    }
   });
 });

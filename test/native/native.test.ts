@@ -1,31 +1,56 @@
 /*
  * The addon on the host: no vnet module here, so this covers the standard
- * interface ioctls on lo, the error shapes, argument validation before any
- * syscall, and the raw generic netlink client against nlctrl.
+ * interface ioctls on lo (checked against the kernel's own view: /sys and
+ * iproute2), the error shapes, argument validation before any syscall, the
+ * raw generic netlink client against nlctrl (its cost per request, signals,
+ * the asynchronous forms).  Crafted datagrams: parser.test.ts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import { VnetSystemError } from '../../src/binding/errors';
 import { findAddon } from '../../src/binding/native';
-import { hooks, native, openFds, thrown } from './helpers';
+import { hooks, native, openFds, rejected, thrown } from './helpers';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 const b = native();
 const t = hooks(b);
 
 describe('standard interface ioctls', () => {
-  test("getInterface('lo')", () => {
+  test("getInterface('lo') is what /sys/class/net and `ip addr` say", () => {
+    const sys = (f: string): string => fs.readFileSync(`/sys/class/net/lo/${f}`, 'utf8').trim();
     const lo = b.getInterface('lo');
     expect(lo.name).toBe('lo');
-    expect(lo.ifindex).toBeGreaterThan(0);
-    expect(lo.flags & 0x8).toBe(0x8); // IFF_LOOPBACK
-    expect(lo.mtu).toBeGreaterThan(0);
-    expect(lo.mac).toBe('00:00:00:00:00:00');
-    expect(typeof lo.txqueuelen).toBe('number');
-    if (lo.ipv4) {
-      expect(lo.ipv4.address).toBe('127.0.0.1');
-      expect(lo.ipv4.netmask).toMatch(/^255\./);
-      expect(lo.ipv4.broadcast).toBeUndefined(); // lo has no IFF_BROADCAST
+    expect(lo.ifindex).toBe(Number(sys('ifindex')));
+    // /sys has dev->flags; the addon rtnetlink's ifi_flags, i.e.
+    // dev_get_flags(): plus RUNNING, LOWER_UP, DORMANT from the link state
+    let flags = Number(sys('flags'));
+    if (flags & 0x1) {
+      if (['up', 'unknown'].includes(sys('operstate'))) flags |= 0x40; // IFF_RUNNING
+      if (sys('carrier') === '1') flags |= 0x10000; // IFF_LOWER_UP
+      if (sys('dormant') === '1') flags |= 0x20000; // IFF_DORMANT
     }
+    expect(lo.flags).toBe(flags);
+    expect(lo.flags & 0x8).toBe(0x8); // IFF_LOOPBACK
+    expect(lo.mtu).toBe(Number(sys('mtu')));
+    expect(lo.mac).toBe(sys('address'));
+    expect(lo.txqueuelen).toBe(Number(sys('tx_queue_len')));
+    const [ip] = JSON.parse(execFileSync('ip', ['-j', '-4', 'addr', 'show', 'dev', 'lo'], { encoding: 'utf8' })) as {
+      addr_info: { local: string; prefixlen: number }[];
+    }[];
+    const v4 = ip.addr_info[0];
+    if (!v4) {
+      expect(lo.ipv4).toBeUndefined();
+      return;
+    }
+    const mask = (0xffffffff << (32 - v4.prefixlen)) >>> 0;
+    expect(lo.ipv4).toEqual({
+      address: v4.local,
+      netmask: [24, 16, 8, 0].map((sh) => (mask >>> sh) & 0xff).join('.'),
+      // no broadcast key: lo has no IFF_BROADCAST
+    });
   });
 
   test('listInterfaces() includes lo', () => {
@@ -85,16 +110,16 @@ describe('errors: VnetSystemError shaped like Node SystemError', () => {
     expect(e.message).toBe("EOPNOTSUPP: operation not supported, ioctl(SIOCDEVPRIVATE+2) 'lo'");
   });
 
-  test("driverName('lo'): lo has no ethtool driver info", () => {
-    let name: string | undefined;
-    try {
-      name = b.driverName('lo');
-    } catch (e) {
-      expect(e).toBeInstanceOf(VnetSystemError);
-      expect((e as VnetSystemError).code).toBe('EOPNOTSUPP');
-      return;
-    }
-    expect(typeof name).toBe('string');
+  test("driverName('lo'): EOPNOTSUPP, as `ethtool -i lo` is told", () => {
+    // lo has neither get_drvinfo nor a parent device to name a driver
+    const r = spawnSync('ethtool', ['-i', 'lo'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/Operation not supported/);
+    const e = thrown(() => b.driverName('lo'));
+    expect(e).toBeInstanceOf(VnetSystemError);
+    expect(e.code).toBe('EOPNOTSUPP');
+    expect(e.syscall).toBe('ioctl(SIOCETHTOOL)');
+    expect(e.ifname).toBe('lo');
   });
 
   test('openGenl(): ENOENT, the module is not loaded', () => {
@@ -215,15 +240,130 @@ describe('resources', () => {
     expect(openFds()).toBe(before);
   });
 
-  test('no libuv symbols in the addon', () => {
-    const file = findAddon()!;
-    let out: string;
-    try {
-      out = execFileSync('nm', ['-D', '--undefined-only', file], { encoding: 'utf8' });
-    } catch {
-      return; // no binutils here
-    }
+  test('no libuv symbols in the addon; Node-API async work and thread-safe functions instead', () => {
+    // nm comes with the binutils that linked the addon
+    const out = execFileSync('nm', ['-D', '--undefined-only', findAddon()!], { encoding: 'utf8' });
     expect(out).not.toMatch(/\buv_/);
-    expect(out).toMatch(/\bnapi_/);
+    expect(out).toMatch(/\bnapi_create_async_work\b/);
+    expect(out).toMatch(/\bnapi_create_threadsafe_function\b/);
+  });
+});
+
+describe('the cost of a request', () => {
+  test('two syscalls per request in steady state: sendto + one recvmmsg (no poll, no peek)', () => {
+    expect(t.resolveRepeat('nlctrl', 50)).toBe(2);
+  });
+
+  test('a fresh socket: 6 to set up (socket, bind, getsockname, EXT_ACK, CAP_ACK, SO_RCVTIMEO), then 2', () => {
+    const before = t.syscalls();
+    t.resolveFamily('nlctrl');
+    expect(t.syscalls() - before).toBe(6 + 2);
+  });
+});
+
+describe('signals: a wait interrupted by a signal is EINTR, and the JS handler runs', () => {
+  // A child blocks in the addon; the parent sends SIGINT; the child's
+  // handler must run and the call must end with EINTR well before the
+  // 10 s reply timeout.
+  const child = (call: string): Promise<{ out: string; ms: number }> =>
+    new Promise((resolve, reject) => {
+      const script = `
+        const b = require(${JSON.stringify(path.join(ROOT, 'dist', 'binding', 'native.js'))}).loadNativeBinding();
+        let handled = false;
+        process.on('SIGINT', () => { handled = true; });
+        process.stdout.write('ready\\n');
+        const t0 = Date.now();
+        let code = 'none';
+        try { ${call}; } catch (e) { code = e.code + ' ' + e.constructor.name; }
+        const ms = Date.now() - t0;
+        setImmediate(() => process.stdout.write(JSON.stringify({ code, ms, handled }) + '\\n'));`;
+      const p = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      const t0 = Date.now();
+      p.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out === 'ready\n') setTimeout(() => p.kill('SIGINT'), 300);
+      });
+      p.on('error', reject);
+      p.on('close', () => resolve({ out, ms: Date.now() - t0 }));
+    });
+
+  test.each([
+    ['a request waiting for its reply (recvmmsg on SO_RCVTIMEO)', 'b._test.blockOnReply()'],
+    ['nextEvent-style wait for a multicast message (poll)', 'b._test.blockOnMulticast(8000)'],
+  ])('%s', async (_what, call) => {
+    const { out } = await child(call);
+    const r = JSON.parse(out.split('\n')[1]);
+    expect(r.code).toBe('EINTR VnetSystemError');
+    expect(r.handled).toBe(true);
+    expect(r.ms).toBeLessThan(5000);
+  }, 15000);
+});
+
+describe('asynchronous forms (Promises on worker threads)', () => {
+  test('openGenlAsync() rejects as openGenl() throws: ENOENT, module not loaded', async () => {
+    const e = await rejected(b.openGenlAsync());
+    const s = thrown(() => b.openGenl());
+    expect(e).toBeInstanceOf(VnetSystemError);
+    expect({ ...e, message: e.message }).toEqual({ ...s, message: s.message });
+  });
+
+  test('a request on a worker thread: nlctrl resolved, the same answer', async () => {
+    const [a, c] = await Promise.all([t.resolveFamilyAsync('nlctrl'), t.resolveFamilyAsync('nlctrl')]);
+    expect(a).toEqual(t.resolveFamily('nlctrl'));
+    expect(c).toEqual(a);
+    const e = await rejected(t.resolveFamilyAsync('no_such_family'));
+    expect(e).toBeInstanceOf(VnetSystemError);
+    expect(e.code).toBe('ENOENT');
+  });
+
+  test('linkStatsAsync: the same counters as linkStats; errors reject', async () => {
+    const a = await b.linkStatsAsync('lo');
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b.linkStats('lo')).sort());
+    for (const v of Object.values(a)) expect(typeof v).toBe('bigint');
+    const e = await rejected(b.linkStatsAsync('vnet_nope'));
+    expect(e).toBeInstanceOf(VnetSystemError);
+    expect(e.code).toBe('ENODEV');
+    expect(e.syscall).toBe('rtnl RTM_GETLINK');
+  });
+
+  test('argument errors reject (never throw), before any syscall', async () => {
+    const before = t.syscalls();
+    let p: Promise<unknown> | undefined;
+    expect(() => {
+      p = b.linkStatsAsync('x'.repeat(16));
+    }).not.toThrow();
+    const e = await rejected(p!);
+    expect(e.constructor.name).toBe('TypeError');
+    expect(e.code).toBe('ERR_INVALID_ARG_VALUE');
+    expect(t.syscalls()).toBe(before);
+  });
+
+  test('no fd leaks from the asynchronous forms', async () => {
+    const run = () => Promise.allSettled([b.linkStatsAsync('lo'), b.linkStatsAsync('vnet_nope'), b.openGenlAsync(), t.resolveFamilyAsync('nlctrl')]);
+    await run();
+    const before = openFds();
+    for (let i = 0; i < 20; i++) await run();
+    expect(openFds()).toBe(before);
+  });
+});
+
+describe('every error has a code', () => {
+  test('also when the addon is loaded on its own (no VnetSystemError class)', () => {
+    const script = `
+      const m = { exports: {} };
+      process.dlopen(m, ${JSON.stringify(findAddon())});
+      const out = [];
+      for (const f of [() => m.exports.getInterface('vnet_nope'), () => m.exports.openGenl(), () => m.exports._test.badRequest()]) {
+        try { f(); } catch (e) { out.push([e.code, e.errno, e.syscall, e.message]); }
+      }
+      console.log(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const [nodev, noent, inval] = JSON.parse(r.stdout);
+    expect(nodev.slice(0, 3)).toEqual(['ENODEV', -19, 'ioctl(SIOCGIFINDEX)']);
+    expect(nodev[3]).toMatch(/^ENODEV: /);
+    expect(noent.slice(0, 3)).toEqual(['ENOENT', -2, 'genl_ctrl_resolve']);
+    expect(inval.slice(0, 3)).toEqual(['EINVAL', -22, 'genl CTRL_CMD_GETFAMILY']);
   });
 });

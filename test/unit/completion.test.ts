@@ -90,6 +90,9 @@ describe('bash completion', () => {
     ['vnetconfig -n ', ['blue', 'red']],
     ['vnetconfig -n blue ', ['vblue']],
     ['insanely --netns blue ', ['none']],
+    ['vnet-module ', ['install', 'uninstall', 'status']],
+    ['vnet-module install -', ['-k', '--kernel', '-n', '--dry-run', '-f', '--force', '-j', '--json', '-h', '--help', '-V', '--version', '--color='].sort()],
+    ['vnet-module status ', []],
   ])('%j → %j', (line, want) => {
     const got = complete(line);
     if (line.endsWith('-')) expect(got.sort()).toEqual(want);
@@ -97,7 +100,7 @@ describe('bash completion', () => {
   });
 
   test('every command has a completion', () => {
-    for (const cmd of ['vnet-up', 'vnet-down', 'vnetconfig', 'insanely', 'vnet-reset-stats', 'vnet-echo', 'vnet-monitor']) {
+    for (const cmd of ['vnet-up', 'vnet-down', 'vnetconfig', 'insanely', 'vnet-reset-stats', 'vnet-echo', 'vnet-monitor', 'vnet-module']) {
       const r = spawnSync('bash', ['--norc', '-c', `. "${DIR}/${cmd}"; complete -p ${cmd}`], { encoding: 'utf8' });
       expect(r.stdout).toMatch(new RegExp(`^complete -F _\\w+ ${cmd}$`, 'm'));
     }

@@ -1,5 +1,5 @@
 # bash completion for the vnet commands: vnet-up, vnet-down, vnetconfig,
-# insanely, vnet-reset-stats, vnet-echo, vnet-monitor.
+# insanely, vnet-reset-stats, vnet-echo, vnet-monitor, vnet-module.
 #
 # Devices are the vnet devices (link kind "vnet"), slaves the other
 # Ethernet interfaces, both read with ip(8) -- in the namespace given by
@@ -206,6 +206,35 @@ _vnet_monitor()
     fi
 }
 
+# vnet-module install|uninstall|status [-k RELEASE]: no -n/--netns (its -n
+# is --dry-run); kernel releases from /lib/modules
+_vnet_module()
+{
+    local cur prev words cword netns args
+    COMPREPLY=()
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -n = || return
+    else
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD-1]}
+    fi
+    case $prev in
+        -k | --kernel)
+            _vnet_reply "$(ls /lib/modules 2>/dev/null)"
+            return
+            ;;
+    esac
+    if [[ $cur == -* ]]; then
+        _vnet_reply "-k --kernel -n --dry-run -f --force -j --json -h --help -V --version --color="
+        return
+    fi
+    local w
+    for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+        [[ $w == install || $w == uninstall || $w == status ]] && return
+    done
+    _vnet_reply "install uninstall status"
+}
+
 complete -F _vnet_up vnet-up
 complete -F _vnet_down vnet-down
 complete -F _vnetconfig vnetconfig
@@ -213,3 +242,4 @@ complete -F _vnet_reset_stats vnet-reset-stats
 complete -F _vnet_insanely insanely
 complete -F _vnet_echo vnet-echo
 complete -F _vnet_monitor vnet-monitor
+complete -F _vnet_module vnet-module

@@ -49,8 +49,42 @@ check_eq "module not loaded after failed load" no "$([ -d /sys/module/vnet ] && 
 kmsg=$(dmesg | sed -n '/vnet-ksft: link=missing probe/,$p')
 check_match "dmesg names the missing link device" 'ksftnodev0' "$kmsg"
 
-# --- link=veth0: vnet0 attached at load
+# load_refused WHAT PARAMS...: modprobe vnet PARAMS fails (not kmod's
+# "already loaded" success), the module is not left loaded, and the
+# kernel log says WHAT was wrong.
+load_refused() {
+	__lr_what=$1
+	shift
+	vnet_unload
+	echo "vnet-ksft: probe $*" > /dev/kmsg
+	run modprobe vnet "$@"
+	CHECKS=$((CHECKS + 1))
+	if [ "$RC" -ne 0 ]; then
+		pass "modprobe vnet $* fails (status $RC)"
+	else
+		fail "modprobe vnet $* exited 0"
+	fi
+	check_eq "$*: module not loaded" no "$([ -d /sys/module/vnet ] && echo yes || echo no)"
+	check_match "$*: the log says why" "$__lr_what" \
+		"$(dmesg | sed -n "/vnet-ksft: probe $*/,\$p")"
+}
+
+# --- a name that is taken: not "success" (kmod reads EEXIST as loaded)
+modprobe dummy numdummies=0 2>/dev/null
+ip link add vnet0 type dummy
+load_refused 'vnet0.*(exists|taken|in use)' ifname=vnet0
+ip link del vnet0
+load_refused 'lo.*(exists|taken|in use)' ifname=lo
+
+# --- names made of digits only ("%d" alone gives "0")
+load_refused 'ifname' ifname=%d
+load_refused 'ifname' ifname=123
+
+# --- link= without a device to attach
 topo_veth
+load_refused 'link=.*numdevs' numdevs=0 link=veth0
+
+# --- link=veth0: vnet0 attached at load
 vnet_reload numdevs=2 link=veth0
 check_match "ip link shows vnet0@veth0" 'vnet0@veth0' "$(ip link show dev vnet0)"
 check_errno "GET vnet0 after link=veth0" 0 "$VNET_IOCTL" vnet0 get

@@ -7,19 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 need ip ping
 
-# ping_count NS DST COUNT: number of replies (ping -c COUNT).
-ping_count() {
-	if [ "$1" = - ]; then
-		ping -c "$3" -i 0.2 -W 5 "$2" 2>&1
-	else
-		ip netns exec "$1" ping -c "$3" -i 0.2 -W 5 "$2" 2>&1
-	fi | sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p'
-}
-
-peer_neigh_mac() {
-	ip -n $PEER neigh show "$1" dev veth1 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'
-}
-
 vnet_reload
 topo_veth
 vnet_attach_canonical
@@ -48,7 +35,7 @@ check_range "echo requests to 10.0.0.1 were not delivered on vnet0" \
 check_eq "host -> 10.0.0.100 via vnet0: 3 of 3 replies" 3 "$(ping_count - $PEER_IP 3)"
 peer_mac=$(ip netns exec $PEER cat /sys/class/net/veth1/address)
 check_eq "host resolved the peer on vnet0" "$peer_mac" \
-	"$(ip neigh show $PEER_IP dev vnet0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p')"
+	"$(neigh_mac - vnet0 $PEER_IP)"
 
 # --- non-IP frames from the peer go to the slave, not to vnet0
 rx=$(ethtool_stat vnet0 rx_packets)

@@ -22,16 +22,26 @@
  *    Every error carries an extended-ack message.
  *
  * Errors (ioctl return value / netlink error), the same on both paths:
- *   -EINVAL     bad mode or argument; slave is not an Ethernet device;
- *               name not NUL-terminated
+ *   -EINVAL     bad mode or argument; slave is not an Ethernet device, or
+ *               its MTU is below 68; name not NUL-terminated
  *   -ENODEV     the named slave (or device) does not exist, or the
  *               netlink target is not a vnet device
- *   -ELOOP      slave is the device itself or another vnet device
+ *   -ELOOP      slave is the device itself, another vnet device, or a
+ *               device stacked on this one (a macvlan or VLAN on it, a
+ *               bridge or bond it is a port of): relaying would loop
  *   -EBUSY      slave already has an rx_handler (bridge, bond, macvlan,
  *               another vnet)
+ *   -EOPNOTSUPP slave takes no rx_handler (ipvlan, VRF); netconsole uses
+ *               the device and the slave does not support netpoll;
+ *               unknown SIOCDEVPRIVATE command
  *   -EPERM      the caller lacks CAP_NET_ADMIN for a mutating command
- *   -EOPNOTSUPP unknown SIOCDEVPRIVATE command
  *   -EFAULT     bad user pointer in ifr_data
+ *
+ * The slave is the device's lower device (sysfs upper_* and lower_*
+ * links), so the kernel refuses any later topology that would loop.
+ * While a slave is attached, the device cannot move to another network
+ * namespace (EINVAL from the core, which has no extack text for it):
+ * detach first.
  */
 #ifndef _UAPI_LINUX_VNET_H
 #define _UAPI_LINUX_VNET_H

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnet receive in relay mode: Tsiliuric's "virt".  An rx_handler on the
+ * slave hands the vnet device what is addressed to it, and leaves
+ * everything else to the slave, which keeps working:
+ *
+ *   - unicast IPv4 and ARP for an address only vnet has: to vnet;
+ *   - an address vnet shares with the slave (Rubini's recipe gives the
+ *     relay device the slave's own address) belongs to the slave: its
+ *     IPv4 and ARP requests stay there.  ARP replies for it go to the
+ *     slave and a copy to vnet, so that both resolve their neighbours;
+ *   - everything else, and everything while vnet is down: to the slave.
+ *
+ * The address table (struct vnet_addrs) is rebuilt under RTNL whenever
+ * either device's IPv4 addresses change or the slave changes.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+
+#include "vnet_priv.h"
+
+enum vnet_owner {
+	VNET_OWNER_SLAVE,	/* not vnet's: the slave's or nobody's */
+	VNET_OWNER_VNET,	/* vnet's alone */
+	VNET_OWNER_SHARED,	/* both have it: the slave keeps its traffic */
+};
+
+static enum vnet_owner vnet_addr_owner(struct vnet_priv *priv, __be32 addr)
+{
+	const struct vnet_addrs *a = rcu_dereference(priv->addrs);
+	unsigned int i;
+
+	for (i = 0; a && i < a->count; i++)
+		if (a->a[i].addr == addr)
+			return a->a[i].shared ? VNET_OWNER_SHARED :
+						VNET_OWNER_VNET;
+	return VNET_OWNER_SLAVE;
+}
+
+/*
+ * The IPv4 address a frame is for, or 0 if vnet never takes it;
+ * *arp_op is the ARP opcode for ARP frames, 0 otherwise.
+ */
+static __be32 vnet_frame_target(const struct sk_buff *skb, u16 *arp_op)
+{
+	*arp_op = 0;
+	switch (skb->protocol) {
+	case htons(ETH_P_IP): {
+		const struct iphdr *iph;
+		struct iphdr _iph;
+
+		if (skb->pkt_type != PACKET_HOST)
+			return 0;
+		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+		return iph ? iph->daddr : 0;
+	}
+	case htons(ETH_P_ARP): {
+		/* arphdr, then sender MAC and IP, target MAC and IP */
+		const unsigned int tip_off = sizeof(struct arphdr) +
+					     2 * ETH_ALEN + sizeof(__be32);
+		const struct arphdr *arp;
+		struct arphdr _arp;
+		__be32 _tip;
+		const __be32 *tip;
+
+		arp = skb_header_pointer(skb, 0, sizeof(_arp), &_arp);
+		if (!arp || arp->ar_hrd != htons(ARPHRD_ETHER) ||
+		    arp->ar_pro != htons(ETH_P_IP) ||
+		    arp->ar_hln != ETH_ALEN || arp->ar_pln != sizeof(__be32))
+			return 0;
+		tip = skb_header_pointer(skb, tip_off, sizeof(_tip), &_tip);
+		if (!tip)
+			return 0;
+		*arp_op = ntohs(arp->ar_op);
+		return *tip;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* An ARP reply for a shared address: vnet gets a copy. */
+static void vnet_rx_copy(struct vnet_priv *priv, struct sk_buff *skb)
+{
+	struct sk_buff *copy = skb_clone(skb, GFP_ATOMIC);
+
+	if (unlikely(!copy)) {
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+		return;
+	}
+	copy->dev = priv->dev;
+	vnet_stats_packet(priv, VNET_STAT(VNET_STATS_RX_PACKETS),
+			  copy->len + ETH_HLEN);
+	netif_rx(copy);
+}
+
+rx_handler_result_t vnet_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct vnet_priv *priv = rcu_dereference(skb->dev->rx_handler_data);
+	struct net_device *dev = priv->dev;
+	__be32 target;
+	u16 arp_op;
+
+	if (!netif_running(dev) || skb->pkt_type == PACKET_LOOPBACK)
+		return RX_HANDLER_PASS;
+
+	target = vnet_frame_target(skb, &arp_op);
+	if (!target)
+		return RX_HANDLER_PASS;
+	switch (vnet_addr_owner(priv, target)) {
+	case VNET_OWNER_SLAVE:
+		return RX_HANDLER_PASS;
+	case VNET_OWNER_SHARED:
+		if (arp_op == ARPOP_REPLY)
+			vnet_rx_copy(priv, skb);
+		return RX_HANDLER_PASS;
+	case VNET_OWNER_VNET:
+		break;
+	}
+
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+		return RX_HANDLER_CONSUMED;
+	}
+	skb->dev = dev;
+	vnet_stats_packet(priv, VNET_STAT(VNET_STATS_RX_PACKETS),
+			  skb->len + ETH_HLEN);
+	*pskb = skb;
+	return RX_HANDLER_ANOTHER;
+}
+
+/* Does @dev have the IPv4 address @addr?  RTNL. */
+static bool vnet_dev_has_addr(struct net_device *dev, __be32 addr)
+{
+	struct in_device *in_dev = dev ? __in_dev_get_rtnl(dev) : NULL;
+	const struct in_ifaddr *ifa;
+
+	if (!in_dev)
+		return false;
+	in_dev_for_each_ifa_rtnl(ifa, in_dev)
+		if (ifa->ifa_local == addr)
+			return true;
+	return false;
+}
+
+/* Rebuild the device's address table from both in_devices.  RTNL. */
+void vnet_addrs_update(struct vnet_priv *priv)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(priv->dev);
+	struct net_device *slave = vnet_slave_rtnl(priv);
+	const struct in_ifaddr *ifa;
+	struct vnet_addrs *addrs;
+	unsigned int n = 0;
+
+	if (in_dev)
+		in_dev_for_each_ifa_rtnl(ifa, in_dev)
+			n++;
+
+	/* On failure the old table stays (the allocator has warned). */
+	addrs = kmalloc(struct_size(addrs, a, n), GFP_KERNEL);
+	if (!addrs)
+		return;
+	addrs->count = 0;
+	if (in_dev)
+		in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+			struct vnet_addr *a = &addrs->a[addrs->count++];
+
+			a->addr = ifa->ifa_local;
+			a->shared = vnet_dev_has_addr(slave, ifa->ifa_local);
+		}
+
+	addrs = rcu_replace_pointer(priv->addrs, addrs, lockdep_rtnl_is_held());
+	kfree_rcu(addrs, rcu);
+}
+
+/*
+ * The reverse-path filter the kernel applies on @slave (0, 1 strict,
+ * 2 loose): strict filtering drops replies from hosts routed through
+ * vnet when they arrive on the slave.  Any context.
+ */
+u32 vnet_slave_rp_filter(struct net_device *slave)
+{
+	struct in_device *in_dev;
+	u32 rp = 0;
+
+	rcu_read_lock();
+	in_dev = __in_dev_get_rcu(slave);
+	if (in_dev)
+		rp = IN_DEV_RPFILTER(in_dev);
+	rcu_read_unlock();
+	return rp;
+}

@@ -1,0 +1,101 @@
+/*
+ * What vnet-module needs from the machine, behind an interface so that
+ * unit tests run it against a fake (test/unit/vnet-module.test.ts), and the
+ * real thing (test/package/dkms.test.ts runs it for real in a private mount
+ * namespace).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface ModuleSystem {
+  /** the running kernel's release, as `uname -r` prints it */
+  release(): string;
+  isRoot(): boolean;
+  /** an executable's path on PATH, or undefined */
+  which(cmd: string): string | undefined;
+  exists(p: string): boolean;
+  /** a file's text, or undefined when it cannot be read */
+  readFile(p: string): string | undefined;
+  /** the names in a directory; [] when it does not exist */
+  readdir(p: string): string[];
+  isDirectory(p: string): boolean;
+  /** runs argv with its output on our stderr (progress); its exit status */
+  exec(argv: readonly string[]): number;
+  /** runs argv and returns its exit status and stdout */
+  capture(argv: readonly string[]): { status: number; stdout: string };
+  /** copies a file, creating the directories it needs */
+  copyFile(from: string, to: string): void;
+  removeTree(p: string): void;
+}
+
+/**
+ * An executable on PATH, then in the sbin directories (dkms and modinfo
+ * live there, and a user's PATH on Debian does not have them).
+ */
+function which(cmd: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    const p = path.join(dir, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+/** The machine this process runs on. */
+export function realSystem(): ModuleSystem {
+  return {
+    release: () => os.release(),
+    isRoot: () => process.geteuid?.() === 0,
+    which,
+    exists: (p) => fs.existsSync(p),
+    readFile(p) {
+      try {
+        return fs.readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    readdir(p) {
+      try {
+        return fs.readdirSync(p).sort();
+      } catch {
+        return [];
+      }
+    },
+    isDirectory(p) {
+      try {
+        return fs.statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+    exec(argv) {
+      // dkms's progress goes to our stderr, live: stdout carries the result only
+      const r = spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), { stdio: ['ignore', 2, 2] });
+      if (r.error) {
+        process.stderr.write(`${argv[0]}: ${r.error.message}\n`);
+        return 127;
+      }
+      return r.status ?? 129;
+    },
+    capture(argv) {
+      const r = spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      return { status: r.error ? 127 : (r.status ?? 129), stdout: r.stdout ?? '' };
+    },
+    copyFile(from, to) {
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(from, to);
+    },
+    removeTree: (p) => fs.rmSync(p, { recursive: true, force: true }),
+  };
+}
