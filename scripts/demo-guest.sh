@@ -92,8 +92,10 @@ peer_ping 30 0.1
 say "# about a third got through: the 0.5 s windows out of every 1.5 s."
 
 step "Counters"
-say "# vnetconfig -s adds the driver's own counters: drops by reason."
-run vnetconfig -s vnet0
+say "# vnetconfig -d adds the driver's own counters: drops by reason;"
+say "# vnetconfig -s is ifconfig -s, one line per device."
+run vnetconfig -d vnet0
+run vnetconfig -s
 say "# vnet-reset-stats zeroes them."
 run vnet-reset-stats vnet0
 say "# The same device as JSON (iproute2 key names), for scripts:"

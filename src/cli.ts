@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { Context, processContext } from './context';
 import { diagnose, ErrorContext } from './errors';
 import { EXIT_OK, EXIT_USAGE } from './exit';
+import { enterNetns } from './netns';
 import { ColorMode, COLOR_MODES, makeStyle, Style, useColor } from './style';
 import { packageVersion } from './version';
 
@@ -14,7 +15,8 @@ export const EXIT_STATUS_HELP = `
 Exit status:
   0  success
   1  the kernel refused or the operation failed
-  2  usage: bad syntax or value (nothing was sent to the kernel)
+  2  usage: bad syntax or value, or several vnet devices and none
+     named (nothing was sent to the kernel)
   3  not found: no such device, not a vnet device, no such slave,
      module not loaded
   4  permission denied (CAP_NET_ADMIN is needed)`;
@@ -61,8 +63,19 @@ export class Io {
   }
 }
 
+export interface ProgramOptions {
+  /** -n/--netns NAME (default true); false for a command that does not
+   * talk to vnet devices and uses -n otherwise (vnet-module: --dry-run) */
+  netns?: boolean;
+}
+
 /** A commander program with the options and behaviour every command shares. */
-export function newProgram(name: string, ctx: Context, description: string): Command {
+export function newProgram(
+  name: string,
+  ctx: Context,
+  description: string,
+  popts: ProgramOptions = {},
+): Command {
   const p = new Command(name);
   p.description(description)
     .version(packageVersion(), '-V, --version', 'print the version and exit')
@@ -80,6 +93,9 @@ export function newProgram(name: string, ctx: Context, description: string): Com
     })
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
+  if (popts.netns !== false) {
+    p.option('-n, --netns <name>', 'run in network namespace NAME (ip -n): /run/netns/NAME, or an absolute path');
+  }
   return p;
 }
 
@@ -105,8 +121,11 @@ export async function runProgram(
     }
     throw e;
   }
-  const io = new Io(name, ctx, program.opts().color as ColorMode);
+  const opts = program.opts<{ color: ColorMode; netns?: string }>();
+  const io = new Io(name, ctx, opts.color);
   try {
+    // First of all: every socket opened from here on is in that namespace.
+    if (opts.netns !== undefined) enterNetns(ctx.binding, opts.netns);
     return await body(io, program);
   } catch (e) {
     return io.fail(e);

@@ -1,15 +1,21 @@
 /*
  * What a command needs from the outside world, injected so that tests can
- * run commands with explicit argv arrays, a fake binding and captured
- * output.
+ * run commands with explicit argv arrays, a fake binding, captured output,
+ * a fake clock and simulated signals.
  */
 import { loadBinding } from './binding';
 import type { VnetBinding } from './binding/types';
+import { pipeSafe } from './stdio';
 
 export interface OutStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** true once the reader has gone (EPIPE): writes are dropped from then on */
+  readonly closed?: boolean;
 }
+
+/** The signals a long-running command handles itself (ping's way). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 export interface Context {
   binding: VnetBinding;
@@ -18,11 +24,42 @@ export interface Context {
   env: Record<string, string | undefined>;
   /** monotonic clock in nanoseconds (process.hrtime.bigint) */
   now: () => bigint;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits ms milliseconds, or less when `signal` aborts (never rejects). */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** One turn of the event loop: pending signal handlers run in it. */
+  tick: () => Promise<void>;
+  /**
+   * Handles SIGINT and SIGTERM with fn instead of dying, until the returned
+   * function is called.  Without a handler the process dies as usual.
+   */
+  onSignal: (fn: (sig: StopSignal) => void) => () => void;
+}
+
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function realOnSignal(fn: (sig: StopSignal) => void): () => void {
+  const sigs: StopSignal[] = ['SIGINT', 'SIGTERM'];
+  const handlers = sigs.map((sig) => [sig, () => fn(sig)] as const);
+  for (const [sig, h] of handlers) process.on(sig, h);
+  return () => {
+    for (const [sig, h] of handlers) process.off(sig, h);
+  };
 }
 
 /**
- * The real process: stdout/stderr, environment, and the native binding,
+ * The real process: stdout/stderr (a closed pipe ends output quietly,
+ * see src/stdio.ts), environment, signals, and the native binding,
  * loaded on first use so that --help and usage errors work without it.
  */
 export function processContext(): Context {
@@ -36,10 +73,12 @@ export function processContext(): Context {
   });
   return {
     binding: lazy,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: pipeSafe(process.stdout),
+    stderr: pipeSafe(process.stderr),
     env: process.env,
     now: () => process.hrtime.bigint(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: realSleep,
+    tick: () => new Promise((resolve) => setImmediate(resolve)),
+    onSignal: realOnSignal,
   };
 }

@@ -1,30 +1,61 @@
 /*
- * Finding vnet devices, by reads only: SIOCETHTOOL GDRVINFO on each
- * interface.  Nothing here opens the generic-netlink family, whose lookup
+ * Finding vnet devices, by reads only: the link kind ("vnet") in one
+ * RTM_GETLINK dump, and SIOCETHTOOL GDRVINFO for a device named by the
+ * user.  Nothing here opens the generic-netlink family, whose lookup
  * could make the kernel load the module.
+ *
+ * The default device: on a KVM host libvirt names its tap devices vnet0,
+ * vnet1, ... -- this project's default names.  So a command given no
+ * device never assumes "vnet0": it takes the only vnet device there is,
+ * refuses to guess among several (listing them), and never picks a
+ * device of another kind.
  */
-import type { VnetBinding } from './binding/types';
+import type { LinkInfo, VnetBinding } from './binding/types';
 import { CliError, isSystemError, kernel, LOAD_HINT } from './errors';
-import { EXIT_NOT_FOUND } from './exit';
+import { EXIT_NOT_FOUND, EXIT_USAGE } from './exit';
 import { parseIfname } from './parse';
 
-export const DEFAULT_DEV = 'vnet0';
 export const VNET_DRIVER = 'vnet';
+/** IFLA_INFO_KIND of vnet devices (VNET_LINK_KIND). */
+export const VNET_KIND = 'vnet';
 
-/** The names of every vnet device in this network namespace, in kernel order. */
+/** Every vnet device in this network namespace, in ifindex order. */
+export function vnetLinks(b: VnetBinding): LinkInfo[] {
+  return kernel({}, () => b.dumpLinks()).filter((l) => l.kind === VNET_KIND);
+}
+
+/** The names of every vnet device in this network namespace. */
 export function listVnetDevices(b: VnetBinding): string[] {
-  const names = kernel({}, () => b.listInterfaces());
-  return names.filter((n) => {
-    try {
-      return b.driverName(n) === VNET_DRIVER;
-    } catch {
-      return false; // vanished meanwhile, or no ethtool support
-    }
-  });
+  return vnetLinks(b).map((l) => l.name);
 }
 
 export function noVnetDeviceError(): CliError {
   return new CliError(EXIT_NOT_FOUND, `no vnet device exists: is the vnet module loaded? (${LOAD_HINT})`);
+}
+
+/** The one vnet device, when a command is given none; else CliError. */
+export function defaultDevice(b: VnetBinding): string {
+  const devs = vnetLinks(b);
+  if (devs.length === 0) throw noVnetDeviceError();
+  if (devs.length > 1) {
+    throw new CliError(
+      EXIT_USAGE,
+      `there are ${devs.length} vnet devices (${devs.map((d) => d.name).join(', ')}): say which one`,
+    );
+  }
+  const d = devs[0];
+  if (d.nameEscaped) {
+    throw new CliError(
+      EXIT_NOT_FOUND,
+      `the vnet device ${d.name} has a name that is not valid UTF-8: rename it (ip link set dev ... name NEW)`,
+    );
+  }
+  return d.name;
+}
+
+/** The device the user named, checked with requireVnet(), or the default one. */
+export function deviceOrDefault(b: VnetBinding, dev: string | undefined): string {
+  return dev === undefined ? defaultDevice(b) : requireVnet(b, dev);
 }
 
 /**

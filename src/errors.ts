@@ -67,6 +67,11 @@ export interface ErrorContext {
   slave?: string;
   /** what was being done, for generic messages: "set the MTU" */
   op?: string;
+  /**
+   * The ARPHRD type of an interface (1 is Ethernet), or undefined: asked
+   * only to explain an EINVAL about a slave that came without extack text.
+   */
+  slaveType?: (name: string) => number | undefined;
 }
 
 export interface Diagnosis {
@@ -82,6 +87,9 @@ export const LOAD_HINT = "load it with 'modprobe vnet'";
 /** strerror(3) texts for the codes the tools can meet. */
 const STRERROR: Record<string, string> = {
   EPERM: 'Operation not permitted',
+  EINTR: 'Interrupted system call',
+  EBADF: 'Bad file descriptor',
+  EPROTO: 'Protocol error',
   ENOENT: 'No such file or directory',
   ENXIO: 'No such device or address',
   EFAULT: 'Bad address',
@@ -121,6 +129,22 @@ function isSlaveError(e: SystemErrorLike, ctx: ErrorContext): boolean {
   return e.ifname === undefined || e.ifname === ctx.slave || e.ifname === ctx.dev;
 }
 
+/** ARPHRD_ETHER */
+const ARPHRD_ETHER = 1;
+
+/**
+ * Whether an EINVAL about a relay configuration is the slave not being an
+ * Ethernet device: the kernel's extack says so, or, without extack (the
+ * ioctl path), the slave's link type is not Ethernet.  A slave refused for
+ * another reason (an MTU below 68, say) gets no such hint.
+ */
+function notEthernet(e: SystemErrorLike, ctx: ErrorContext): boolean {
+  if (e.extack) return /not an Ethernet device/i.test(e.extack);
+  if (!ctx.slave || !ctx.slaveType) return false;
+  const t = ctx.slaveType(ctx.slave);
+  return t !== undefined && t !== ARPHRD_ETHER;
+}
+
 /** Maps a binding error to its exit code and message. */
 export function diagnoseSystemError(e: SystemErrorLike, ctx: ErrorContext = {}): Diagnosis {
   const who = e.ifname ?? ctx.dev;
@@ -156,10 +180,8 @@ export function diagnoseSystemError(e: SystemErrorLike, ctx: ErrorContext = {}):
       return d(EXIT_FAILURE, `${p}${what}: ${text}`);
     case 'EINVAL':
       if (ctx.slave) {
-        return d(
-          EXIT_FAILURE,
-          `${p}the kernel refused the relay configuration: invalid argument (is ${ctx.slave} an Ethernet device?)`,
-        );
+        const hint = notEthernet(e, ctx) ? ` (is ${ctx.slave} an Ethernet device?)` : '';
+        return d(EXIT_FAILURE, `${p}the kernel refused the relay configuration: invalid argument${hint}`);
       }
       return d(EXIT_FAILURE, `${p}${what}: invalid argument`);
     default:

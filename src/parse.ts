@@ -154,3 +154,15 @@ export function parseInterval(s: string): number {
   }
   return v * 1000;
 }
+
+/** Seconds, possibly fractional, at least `min` (ping's -W, -w). Returns milliseconds. */
+export function parseSeconds(s: string, what: string, min: number): number {
+  if (!/^([0-9]+\.?[0-9]*|\.[0-9]+)$/.test(s)) {
+    throw new UsageError(`${what} '${s}' is not a number of seconds`);
+  }
+  const v = Number(s);
+  if (!Number.isFinite(v) || v < min || v > 2147483) {
+    throw new UsageError(`${what} must be from ${min} to 2147483 seconds, not ${s}`);
+  }
+  return Math.round(v * 1000);
+}

@@ -1,26 +1,24 @@
 /*
  * Gathering what vnetconfig (and vnet-up after its changes) displays about
- * one vnet device: the interface (SIOCGIF*), its counters (dev_get_stats)
- * and the driver's state (VNET_CMD_GET).  Reads only.
+ * vnet devices: one RTM_GETLINK dump (kind, flags, MTU, MAC, queue length,
+ * dev_get_stats() counters), one RTM_GETADDR dump (every IPv4 and IPv6
+ * address) and one VNET_CMD_GET dump (the driver's state).  Snapshots, not
+ * per-device lookups: a device deleted meanwhile is simply not shown, as
+ * `ip -s link` does.  Reads only.
  */
-import type { GenlSocket, InterfaceInfo, LinkStats, VnetBinding, VnetState } from './binding/types';
+import type { AddressInfo, GenlSocket, LinkInfo, VnetBinding, VnetState } from './binding/types';
 import { kernel } from './errors';
 import { formatIfconfig } from './format/ifconfig';
 import { Json, linkJson } from './format/json';
 import { dropLines, relayLine } from './format/relay';
+import { shortRow } from './format/short';
 import type { Style } from './style';
 
 export interface DeviceView {
-  info: InterfaceInfo;
-  stats: LinkStats;
+  link: LinkInfo;
+  /** this device's addresses, IPv4 (primary first) then IPv6 */
+  addrs: AddressInfo[];
   state: VnetState;
-}
-
-export function readDevice(b: VnetBinding, genl: GenlSocket, dev: string): DeviceView {
-  const info = kernel({ dev }, () => b.getInterface(dev));
-  const stats = kernel({ dev }, () => b.linkStats(dev));
-  const state = kernel({ dev }, () => genl.get(dev));
-  return { info, stats, state };
 }
 
 /** Opens the genl socket, runs fn, closes it. */
@@ -33,14 +31,32 @@ export function withGenl<T>(b: VnetBinding, fn: (g: GenlSocket) => T): T {
   }
 }
 
+/** The views of `links` (vnet devices from one dump, see vnetLinks()), in their order. */
+export function readViews(b: VnetBinding, links: LinkInfo[]): DeviceView[] {
+  if (links.length === 0) return [];
+  const addrs = kernel({}, () => b.dumpAddresses());
+  const states = new Map(withGenl(b, (g) => kernel({}, () => g.dump())).map((s) => [s.ifindex, s]));
+  const views: DeviceView[] = [];
+  for (const link of links) {
+    const state = states.get(link.ifindex);
+    if (!state) continue; // deleted between the dumps
+    views.push({ link, addrs: addrs.filter((a) => a.ifindex === link.ifindex), state });
+  }
+  return views;
+}
+
 export function formatDevice(v: DeviceView, withDrops: boolean, style?: Style): string {
-  return formatIfconfig(v.info, v.stats, {
+  return formatIfconfig({ ...v.link, addrs: v.addrs }, v.link.stats, {
     style,
     extra: [relayLine(v.state)],
     trailer: withDrops ? dropLines(v.state.stats) : [],
   });
 }
 
+export function formatShort(v: DeviceView): string {
+  return shortRow(v.link.name, v.link.mtu, v.link.flags, v.link.stats);
+}
+
 export function deviceJson(v: DeviceView, withDrops: boolean): Json {
-  return linkJson(v.info, v.stats, v.state, withDrops);
+  return linkJson({ ...v.link, addrs: v.addrs }, v.link.stats, v.state, withDrops);
 }

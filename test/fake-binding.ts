@@ -36,9 +36,13 @@ import { isIPv4 } from 'node:net';
 import { ABI } from '../src/abi';
 import { VnetSystemError } from '../src/binding/errors';
 import type {
+  AddressInfo,
+  AddressSpec,
+  EchoSocket,
   EventSubscription,
   GenlSocket,
   InterfaceInfo,
+  LinkInfo,
   LinkStats,
   RelayInfo,
   RelaySetRequest,
@@ -47,6 +51,9 @@ import type {
   VnetState,
   VnetStats,
 } from '../src/binding/types';
+import { FakeEchoSocket } from './fake-echo';
+import * as rtnl from './fake-rtnl';
+import type { FakeAddr } from './fake-rtnl';
 
 import { FakeSubscription, later } from './fake-async';
 
@@ -75,6 +82,11 @@ export const MUTATING = new Set([
   'setRelay',
   'genl.set',
   'genl.resetStats',
+  'setBroadcast',
+  'setTxqueuelen',
+  'setHwAddress',
+  'addAddress',
+  'delAddress',
 ]);
 
 // ------------------------------------------------------------------- types
@@ -96,6 +108,14 @@ export interface FakeDevice {
   mac: string;
   txqueuelen: number;
   ipv4?: { address: string; netmask: string; broadcast?: string };
+  /** addresses beyond the primary IPv4 one: secondary IPv4, IPv6 */
+  addrs?: FakeAddr[];
+  /** the name's bytes when they are not valid UTF-8 (`name` is then just a key) */
+  nameBytes?: Buffer;
+  /** IFLA_INFO_KIND; default "vnet" for vnet devices, "" otherwise */
+  kind?: string;
+  /** net.ipv4.conf rp_filter in effect on this device (as a slave): 0, 1, 2 */
+  rpFilter?: number;
   /** the core's own counters (what linkStats adds on top of the driver's) */
   link: LinkStats;
   /** has an rx_handler already (bridge port, bond slave, macvlan, vnet slave) */
@@ -325,7 +345,21 @@ export class FakeBinding implements VnetBinding {
   /** The header's constants (src/abi.ts, which abi.test.ts checks against the addon). */
   readonly constants: Readonly<Record<string, number | string>> = Object.freeze({ ...ABI });
 
-  readonly devices = new Map<string, FakeDevice>();
+  /** the devices of the current network namespace */
+  devices = new Map<string, FakeDevice>();
+  /** named network namespaces (ip netns add) and their devices; '' is the initial one */
+  readonly namespaces = new Map<string, Map<string, FakeDevice>>();
+  /** the namespace enterNetns() moved to ('' = the initial one) */
+  currentNetns = '';
+  /** fake ms the reply to echo request `seq` takes */
+  echoLatency: (seq: number) => number = () => 0;
+  /** an error reply (NLMSG_ERROR) for echo request `seq`, or undefined */
+  echoError: (seq: number) => Error | undefined = () => undefined;
+  /** which echo requests get no reply */
+  echoLose: (seq: number, message: string) => boolean = () => false;
+  /** called on every EchoSocket send (tests raise signals from here) */
+  onEchoSend?: (seq: number) => void;
+  readonly echoSockets: FakeEchoSocket[] = [];
   readonly calls: FakeCall[] = [];
   /** false: openGenl() fails with ENOENT (genl_ctrl_resolve), as without the module */
   moduleLoaded = true;
@@ -349,6 +383,7 @@ export class FakeBinding implements VnetBinding {
   private nextIfindex = 1;
 
   constructor() {
+    this.namespaces.set('', this.devices);
     let s = 0x5eed0000n;
     this.seedSource = () => (s = (s * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
   }
@@ -434,6 +469,25 @@ export class FakeBinding implements VnetBinding {
     }
     const slave = d.vnet?.relay.slave ? this.devices.get(d.vnet.relay.slave) : undefined;
     if (slave) slave.busy = false;
+  }
+
+  /** Creates a named network namespace (ip netns add NAME). */
+  addNetns(name: string): void {
+    if (this.namespaces.has(name)) throw new Error(`fake: netns ${name} exists`);
+    this.namespaces.set(name, new Map());
+  }
+
+  /** Runs fn (setup: addVnet, addDevice...) with the namespace `name` current. */
+  inNetns<T>(name: string, fn: () => T): T {
+    const ns = this.namespaces.get(name);
+    if (!ns) throw new Error(`fake: no netns ${name}`);
+    const saved = this.devices;
+    this.devices = ns;
+    try {
+      return fn();
+    } finally {
+      this.devices = saved;
+    }
   }
 
   /** The device (throws a plain Error in the test when missing). */
@@ -626,7 +680,11 @@ export class FakeBinding implements VnetBinding {
 
   linkStats(ifname: string): LinkStats {
     const name = this.enter('linkStats', [ifname], () => ifnameArg(ifname));
-    const d = this.lookup(name, 'rtnl RTM_GETLINK');
+    return this.statsOf(this.lookup(name, 'rtnl RTM_GETLINK'));
+  }
+
+  /** dev_get_stats(): the core's counters plus a vnet device's own. */
+  statsOf(d: FakeDevice): LinkStats {
     const out = { ...d.link };
     if (d.vnet) {
       // ndo_get_stats64 reports the driver's counters; the core adds its own.
@@ -689,6 +747,97 @@ export class FakeBinding implements VnetBinding {
     const s = new FakeGenlSocket(this);
     this.sockets.add(s);
     return s;
+  }
+
+  openEcho(): EchoSocket {
+    this.enter('openEcho', [], () => undefined);
+    if (!this.moduleLoaded) {
+      throw sysErr('ENOENT', 'genl_ctrl_resolve', {
+        detail: `generic netlink family '${ABI.VNET_GENL_NAME}' is not registered: is the vnet module loaded?`,
+      });
+    }
+    const s = new FakeEchoSocket(this);
+    this.echoSockets.push(s);
+    return s;
+  }
+
+  setBroadcast(ifname: string, address: string): void {
+    const [name, a] = this.enter('setBroadcast', [ifname, address], () => [ifnameArg(ifname), ipv4Arg(address, 'address')] as const);
+    const d = this.lookup(name, 'ioctl(SIOCSIFBRDADDR)');
+    this.needAdmin('ioctl(SIOCSIFBRDADDR)', name);
+    if (!d.ipv4) throw sysErr('EADDRNOTAVAIL', 'ioctl(SIOCSIFBRDADDR)', { ifname: name });
+    d.ipv4 = { ...d.ipv4, broadcast: a };
+  }
+
+  setTxqueuelen(ifname: string, txqueuelen: number): void {
+    const [name, n] = this.enter('setTxqueuelen', [ifname, txqueuelen], () => [ifnameArg(ifname), intArg(txqueuelen, 'txqueuelen', 0, INT32_MAX)] as const);
+    const d = this.lookup(name, 'ioctl(SIOCSIFTXQLEN)');
+    this.needAdmin('ioctl(SIOCSIFTXQLEN)', name);
+    d.txqueuelen = n;
+  }
+
+  setHwAddress(ifname: string, mac: string): void {
+    const [name, m] = this.enter('setHwAddress', [ifname, mac], () => {
+      const v = str(mac, 'mac');
+      if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) {
+        throw typeError('ERR_INVALID_ARG_VALUE', `The "mac" argument must be an Ethernet address (aa:bb:cc:dd:ee:ff). Received '${v}'`);
+      }
+      return [ifnameArg(ifname), v.toLowerCase()] as const;
+    });
+    const d = this.lookup(name, 'ioctl(SIOCSIFHWADDR)');
+    this.needAdmin('ioctl(SIOCSIFHWADDR)', name);
+    if (parseInt(m.slice(0, 2), 16) & 1 || m === '00:00:00:00:00:00') {
+      throw sysErr('EADDRNOTAVAIL', 'ioctl(SIOCSIFHWADDR)', { ifname: name });
+    }
+    if (d.vnet?.relay.slave) throw sysErr('EBUSY', 'ioctl(SIOCSIFHWADDR)', { ifname: name });
+    d.mac = m;
+    if (d.vnet) d.vnet.ownMac = m;
+  }
+
+  addAddress(ifname: string, addr: AddressSpec): void {
+    const [name, spec] = this.enter('addAddress', [ifname, addr], () => [ifnameArg(ifname), rtnl.addrArg(addr, true)] as const);
+    const d = this.lookup(name, 'ioctl(SIOCGIFINDEX)');
+    this.needAdmin('rtnl RTM_NEWADDR', name);
+    rtnl.addAddress(this, d, spec);
+  }
+
+  delAddress(ifname: string, addr: AddressSpec): void {
+    const [name, spec] = this.enter('delAddress', [ifname, addr], () => [ifnameArg(ifname), rtnl.addrArg(addr, false)] as const);
+    const d = this.lookup(name, 'ioctl(SIOCGIFINDEX)');
+    this.needAdmin('rtnl RTM_DELADDR', name);
+    rtnl.delAddress(this, d, spec);
+  }
+
+  dumpLinks(): LinkInfo[] {
+    this.enter('dumpLinks', [], () => undefined);
+    return rtnl.dumpLinks(this);
+  }
+
+  dumpAddresses(): AddressInfo[] {
+    this.enter('dumpAddresses', [], () => undefined);
+    return rtnl.dumpAddresses(this);
+  }
+
+  enterNetns(name: string): void {
+    const n = this.enter('enterNetns', [name], () => {
+      const v = str(name, 'name');
+      const path = rtnl.netnsPath(v);
+      if (path === '') {
+        throw typeError('ERR_INVALID_ARG_VALUE', `The "name" argument '${v}' is not a network namespace name or an absolute path`);
+      }
+      return v;
+    });
+    if (this.calls.some((c) => c.sent && c.method !== 'enterNetns')) {
+      // sockets opened before setns(2) stay in the old namespace
+      throw new Error('fake: enterNetns() after other calls reached the kernel');
+    }
+    const path = rtnl.netnsPath(n);
+    const key = path.startsWith('/run/netns/') ? path.slice('/run/netns/'.length) : path;
+    const ns = this.namespaces.get(key);
+    if (!ns) throw sysErr('ENOENT', 'open', { detail: `network namespace '${path}'` });
+    if (!this.privileged) throw sysErr('EPERM', 'setns(CLONE_NEWNET)', { detail: `network namespace '${path}'` });
+    this.devices = ns;
+    this.currentNetns = key;
   }
 
   openGenlAsync(): Promise<GenlSocket> {
@@ -771,6 +920,11 @@ export class FakeBinding implements VnetBinding {
 
   private flagsOf(d: FakeDevice): number {
     return (d.flags & ~IFF_RUNNING) | (this.running(d) ? IFF_RUNNING : 0);
+  }
+
+  /** rtnetlink's 32 bits: LOWER_UP while running with carrier. */
+  linkFlags(d: FakeDevice): number {
+    return this.flagsOf(d) | (this.running(d) ? IFF_LOWER_UP : 0);
   }
 
   /**
@@ -864,6 +1018,7 @@ export class FakeBinding implements VnetBinding {
       seed: v.seed,
       slaveIfindex: s ? s.ifindex : 0,
       slaveName: s ? s.name : '',
+      ...(s ? { slaveRpFilter: s.rpFilter ?? 0 } : {}),
       stats: { ...v.stats },
     };
   }
@@ -981,7 +1136,7 @@ export class FakeGenlSocket implements GenlSocket {
     this.subscribed = true;
   }
 
-  /** Never blocks: the queued event, or null (as if timeoutMs passed). */
+  /** Never blocks: the queued event, or null with timeoutMs gone by on the fake clock. */
   nextEvent(timeoutMs: number): VnetEvent | null {
     this.k.enter('genl.nextEvent', [timeoutMs], () => {
       intArg(timeoutMs, 'timeoutMs', 0, INT32_MAX);
@@ -989,7 +1144,10 @@ export class FakeGenlSocket implements GenlSocket {
     });
     this.open('genl VNET_CMD_EVENT');
     const ev = this.queue.shift();
-    if (!ev) return null;
+    if (!ev) {
+      this.k.clockMs += timeoutMs; // the wait took its whole timeout
+      return null;
+    }
     if (this.unreported) ev.lostBefore = this.unreported;
     this.unreported = 0;
     return ev;
@@ -1063,7 +1221,17 @@ function defaultSyscall(call: FakeCall): string {
     setRelay: 'ioctl(SIOCDEVPRIVATE+1)',
     getRelay: 'ioctl(SIOCDEVPRIVATE+2)',
     openGenl: 'genl_ctrl_resolve',
+    openEcho: 'genl_ctrl_resolve',
     listInterfaces: 'if_nameindex',
+    setBroadcast: 'ioctl(SIOCSIFBRDADDR)',
+    setTxqueuelen: 'ioctl(SIOCSIFTXQLEN)',
+    setHwAddress: 'ioctl(SIOCSIFHWADDR)',
+    addAddress: 'rtnl RTM_NEWADDR',
+    delAddress: 'rtnl RTM_DELADDR',
+    dumpLinks: 'rtnl RTM_GETLINK',
+    dumpAddresses: 'rtnl RTM_GETADDR',
+    'echo.send': 'genl VNET_CMD_ECHO',
+    'echo.receive': 'poll',
   };
   return ioctl[call.method] ?? call.method;
 }

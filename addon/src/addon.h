@@ -14,6 +14,8 @@ struct AddonData {
   Napi::FunctionReference genlClass;
   // The JS class of EventSubscription objects (genl_watch.cc).
   Napi::FunctionReference subscriptionClass;
+  // The JS class of EchoSocket objects (genl_echo.cc).
+  Napi::FunctionReference echoClass;
 };
 
 AddonData& Data(Napi::Env env);
@@ -23,6 +25,10 @@ void InitIface(Napi::Env env, Napi::Object exports);     // iface.cc
 void InitLinkStats(Napi::Env env, Napi::Object exports); // link_stats.cc
 void InitGenlVnet(Napi::Env env, Napi::Object exports);  // genl_vnet.cc
 void InitTestHooks(Napi::Env env, Napi::Object exports); // test_hooks.cc
+void InitNetns(Napi::Env env, Napi::Object exports);       // netns.cc
+void InitRtnlDump(Napi::Env env, Napi::Object exports);    // rtnl_dump.cc
+void InitIfaceConfig(Napi::Env env, Napi::Object exports); // iface_config.cc
+void InitGenlEcho(Napi::Env env, Napi::Object exports);    // genl_echo.cc
 
 }  // namespace vnet
 

@@ -119,6 +119,10 @@ static Napi::Object VnetInit(Napi::Env env, Napi::Object exports) {
   InitIoctl(env, exports);
   InitGenlVnet(env, exports);
   InitTestHooks(env, exports);
+  InitNetns(env, exports);
+  InitRtnlDump(env, exports);
+  InitIfaceConfig(env, exports);
+  InitGenlEcho(env, exports);
   return exports;
 }
 

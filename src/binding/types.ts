@@ -160,6 +160,73 @@ export interface LinkStats {
   collisions: Counter;
 }
 
+/** One interface from an RTM_GETLINK dump (`ip -s -d link`'s view). */
+export interface LinkInfo {
+  ifindex: number;
+  /** the name as text: when it is not valid UTF-8 (or has control
+   * characters), each offending byte is written \xNN and nameEscaped is set */
+  name: string;
+  nameEscaped: boolean;
+  /** IFLA_INFO_KIND: "vnet" for ours, "" for devices without rtnl_link_ops */
+  kind: string;
+  /** ARPHRD_*: 1 is Ethernet */
+  type: number;
+  /** IFF_* flags, all 32 bits */
+  flags: number;
+  mtu: number;
+  /** "aa:bb:cc:dd:ee:ff", "" when the link has no 6-byte address */
+  mac: string;
+  txqueuelen: number;
+  stats: LinkStats;
+}
+
+/** One address from an RTM_GETADDR dump (`ip addr`'s view). */
+export interface AddressInfo {
+  ifindex: number;
+  family: 'inet' | 'inet6';
+  local: string;
+  prefixlen: number;
+  broadcast?: string;
+  /** RT_SCOPE_*: 0 global, 200 site, 253 link, 254 host */
+  scope: number;
+  /** IFA_F_*: 0x01 secondary (IPv4) / temporary (IPv6), 0x80 permanent... */
+  flags: number;
+  label?: string;
+}
+
+/** An address to add or delete (rtnetlink RTM_NEWADDR / RTM_DELADDR). */
+export interface AddressSpec {
+  family: 'inet' | 'inet6';
+  local: string;
+  prefixlen: number;
+  /** IPv4 only, add only */
+  broadcast?: string;
+}
+
+/** One reply to an EchoSocket request. */
+export interface EchoReply {
+  /** the request's sequence number, as send() returned it */
+  seq: number;
+  /** the text the kernel sent back */
+  message?: string;
+  /** the kernel refused that request */
+  error?: Error;
+}
+
+/**
+ * VNET_CMD_ECHO with several requests in flight (vnet-echo, -f).  The
+ * caller waits: receive() gives control back on timeout (null) and when a
+ * signal interrupts the wait (a VnetSystemError with code 'EINTR'), so
+ * that signal handlers can run.
+ */
+export interface EchoSocket {
+  /** Sends one request without waiting; returns its sequence number. */
+  send(message: string): number;
+  /** The next reply, waiting up to timeoutMs; null on timeout. */
+  receive(timeoutMs: number): EchoReply | null;
+  close(): void;
+}
+
 /** One generic-netlink socket bound to the vnet_nl family. */
 export interface GenlSocket {
   readonly familyId: number;
@@ -188,6 +255,8 @@ export interface GenlSocket {
   resetStats(dev: string | number): VnetState;
   /** Joins the "events" group; then nextEvent() blocks up to timeoutMs. */
   subscribe(): void;
+  /** The next event, or null after timeoutMs; a signal ends the wait with
+   * a VnetSystemError whose code is 'EINTR'. */
   nextEvent(timeoutMs: number): VnetEvent | null;
 
   /* The same requests, asynchronous (see the top of this file). */
@@ -228,6 +297,24 @@ export interface VnetBinding {
   /** dev_get_stats() counters (e.g. from /sys/class/net/IF/statistics). */
   linkStats(ifname: string): LinkStats;
   linkStatsAsync(ifname: string): Promise<LinkStats>;
+  setBroadcast(ifname: string, address: string): void; /* SIOCSIFBRDADDR */
+  setTxqueuelen(ifname: string, txqueuelen: number): void; /* SIOCSIFTXQLEN */
+  setHwAddress(ifname: string, mac: string): void; /* SIOCSIFHWADDR */
+  /** RTM_NEWADDR (exclusive: EEXIST when present). */
+  addAddress(ifname: string, addr: AddressSpec): void;
+  /** RTM_DELADDR (EADDRNOTAVAIL when absent). */
+  delAddress(ifname: string, addr: AddressSpec): void;
+
+  /* rtnetlink dumps: one consistent snapshot each. */
+  dumpLinks(): LinkInfo[];
+  dumpAddresses(): AddressInfo[];
+
+  /**
+   * setns(2) into a network namespace (/run/netns/NAME, or an absolute
+   * path) on the calling thread, like `ip -n NAME`: sockets opened from
+   * then on belong to it.  Call it before anything else.
+   */
+  enterNetns(name: string): void;
 
   /* SIOCDEVPRIVATE ioctls on a vnet device. */
   resetStats(ifname: string): void;
@@ -238,4 +325,6 @@ export interface VnetBinding {
    * vnet_nl family is not registered, i.e. the module is not loaded. */
   openGenl(): GenlSocket;
   openGenlAsync(): Promise<GenlSocket>;
+  /** Like openGenl(), for pipelined VNET_CMD_ECHO. */
+  openEcho(): EchoSocket;
 }

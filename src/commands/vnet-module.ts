@@ -47,6 +47,7 @@ export async function run(
     NAME,
     ctx,
     'Build and install the vnet kernel module with DKMS from the sources in this package, remove it, or show its state.',
+    { netns: false }, // its -n is --dry-run; DKMS has no network namespace
   )
     .addArgument(new Argument('<action>', 'install, uninstall or status').choices(ACTIONS))
     .option('-k, --kernel <release>', 'the kernel to build for or look at (default: the running one, uname -r)')

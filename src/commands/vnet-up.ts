@@ -1,75 +1,85 @@
 /*
- * vnet-up [DEV [ADDRESS[/PREFIXLEN]] [netmask MASK] [mtu N]]: the ifconfig
- * way to configure and bring up a vnet device.
+ * vnet-up [DEV [ADDRESS[/PREFIXLEN]] [WORD...]]: the ifconfig way to
+ * configure and bring up a vnet device (the grammar: src/up-args.ts).
  */
+import type { AddressSpec, VnetBinding } from '../binding/types';
 import { mainOf, newProgram, runProgram } from '../cli';
 import type { Context } from '../context';
-import { DEFAULT_DEV, requireVnet } from '../device';
-import { kernel, UsageError } from '../errors';
-import { EXIT_OK } from '../exit';
+import { deviceOrDefault } from '../device';
+import { CliError, isSystemError, kernel } from '../errors';
+import { EXIT_FAILURE, EXIT_OK } from '../exit';
 import { toJson } from '../format/json';
-import { IFF_UP } from '../netflags';
-import {
-  parseIfname,
-  parseIPv4,
-  parseMtu,
-  parseNetmask,
-  parsePrefixLen,
-  prefixToNetmask,
-} from '../parse';
-import { deviceJson, formatDevice, readDevice, withGenl } from '../show';
+import { IFF_NOARP, IFF_PROMISC, IFF_UP } from '../netflags';
+import { deviceJson, formatDevice, readViews } from '../show';
+import { canonicalIPv6, hideDashWords, UpRequest, parseUpArgs } from '../up-args';
+
+export { parseUpArgs } from '../up-args';
+export type { UpRequest } from '../up-args';
 
 const NAME = 'vnet-up';
 
-export interface UpRequest {
-  dev: string;
-  address?: string;
-  netmask?: string;
-  mtu?: number;
+/** The IFF_* bits to set and clear for the request's flag words. */
+export function flagChanges(req: UpRequest): { set: number; clear: number } {
+  let set = 0;
+  let clear = 0;
+  if (req.up) set |= IFF_UP;
+  else clear |= IFF_UP;
+  if (req.arp === true) clear |= IFF_NOARP;
+  if (req.arp === false) set |= IFF_NOARP;
+  if (req.promisc === true) set |= IFF_PROMISC;
+  if (req.promisc === false) clear |= IFF_PROMISC;
+  return { set, clear };
 }
 
-const KEYWORDS = new Set(['netmask', 'mtu', 'up']);
+/** A `del` without a prefix length: IPv4 needs none; IPv6 takes the device's own. */
+function delSpec(b: VnetBinding, dev: string, d: UpRequest['del'][number]): AddressSpec {
+  if (d.prefixlen !== undefined || d.family === 'inet') return { ...d, prefixlen: d.prefixlen ?? 32 };
+  const ifindex = kernel({ dev }, () => b.dumpLinks()).find((l) => l.name === dev)?.ifindex;
+  const want = canonicalIPv6(d.local);
+  const found = kernel({ dev }, () => b.dumpAddresses()).find(
+    (a) => a.ifindex === ifindex && a.family === 'inet6' && a.local === want,
+  );
+  if (!found) throw new CliError(EXIT_FAILURE, `${dev}: ${d.local} is not an address of ${dev}`);
+  return { ...d, prefixlen: found.prefixlen };
+}
 
-/** Parses the ifconfig-style word list.  Throws UsageError. */
-export function parseUpArgs(args: readonly string[]): UpRequest {
-  const req: UpRequest = { dev: parseIfname(args[0] ?? DEFAULT_DEV, 'device name') };
-  let i = 1;
-  let prefixMask: string | undefined;
-  if (i < args.length && !KEYWORDS.has(args[i])) {
-    const spec = args[i++];
-    const slash = spec.indexOf('/');
-    if (slash >= 0) {
-      req.address = parseIPv4(spec.slice(0, slash));
-      prefixMask = prefixToNetmask(parsePrefixLen(spec.slice(slash + 1)));
-    } else {
-      req.address = parseIPv4(spec);
+/** Applies the request in ifconfig's order; stops at the first refusal. */
+function apply(b: VnetBinding, dev: string, req: UpRequest): void {
+  if (req.mac !== undefined) kernel({ dev, op: `set the MAC address to ${req.mac}` }, () => b.setHwAddress(dev, req.mac as string));
+  // The address first (the kernel then picks a classful netmask and
+  // broadcast), the netmask and broadcast after it.
+  if (req.address !== undefined) kernel({ dev, op: 'set the address' }, () => b.setAddress(dev, req.address as string));
+  if (req.netmask !== undefined) kernel({ dev, op: 'set the netmask' }, () => b.setNetmask(dev, req.netmask as string));
+  if (req.broadcast !== undefined) kernel({ dev, op: 'set the broadcast address' }, () => b.setBroadcast(dev, req.broadcast as string));
+  if (req.mtu !== undefined) kernel({ dev, op: `set the MTU to ${req.mtu}` }, () => b.setMtu(dev, req.mtu as number));
+  if (req.txqueuelen !== undefined) {
+    kernel({ dev, op: `set txqueuelen to ${req.txqueuelen}` }, () => b.setTxqueuelen(dev, req.txqueuelen as number));
+  }
+  for (const a of req.add) {
+    try {
+      b.addAddress(dev, a);
+    } catch (e) {
+      if (isSystemError(e) && e.code === 'EEXIST') continue; // already there: the wanted state holds
+      kernel({ dev, op: `add ${a.local}/${a.prefixlen}` }, () => {
+        throw e;
+      });
     }
   }
-  while (i < args.length) {
-    const word = args[i++];
-    if (!KEYWORDS.has(word)) {
-      throw new UsageError(`unexpected argument '${word}' (expected 'netmask MASK' or 'mtu N')`);
-    }
-    if (word === 'up') continue; // ifconfig habit: the device is brought up anyway
-    const value = args[i++];
-    if (value === undefined) throw new UsageError(`'${word}' needs a value`);
-    if (word === 'netmask') {
-      if (req.netmask !== undefined) throw new UsageError("'netmask' given twice");
-      req.netmask = parseNetmask(value);
-    } else {
-      if (req.mtu !== undefined) throw new UsageError("'mtu' given twice");
-      req.mtu = parseMtu(value);
+  for (const d of req.del) {
+    const spec = delSpec(b, dev, d);
+    try {
+      b.delAddress(dev, spec);
+    } catch (e) {
+      if (isSystemError(e) && e.code === 'EADDRNOTAVAIL') {
+        throw new CliError(EXIT_FAILURE, `${dev}: ${d.local} is not an address of ${dev}`);
+      }
+      kernel({ dev, op: `delete ${d.local}` }, () => {
+        throw e;
+      });
     }
   }
-  if (prefixMask !== undefined) {
-    if (req.netmask !== undefined && req.netmask !== prefixMask) {
-      throw new UsageError(
-        `the prefix length says netmask ${prefixMask} but 'netmask' says ${req.netmask}`,
-      );
-    }
-    req.netmask = prefixMask;
-  }
-  return req;
+  const { set, clear } = flagChanges(req);
+  kernel({ dev, op: req.up ? 'bring it up' : 'take it down' }, () => b.changeFlags(dev, set, clear));
 }
 
 export async function run(argv: readonly string[], ctx: Context): Promise<number> {
@@ -78,26 +88,32 @@ export async function run(argv: readonly string[], ctx: Context): Promise<number
     ctx,
     'Configure a vnet device the ifconfig way and bring it up, then show it.',
   )
-    .usage('[options] [DEV [ADDRESS[/PREFIXLEN]] [netmask MASK] [mtu N]]')
+    .usage('[options] [DEV [ADDRESS[/PREFIXLEN]] [WORD...]]')
+    .option('-q, --quiet', 'print nothing on success (as ifconfig)')
     .option('-j, --json', 'print the device as compact JSON (iproute2 key names)')
-    .argument('[words...]', `DEV (default ${DEFAULT_DEV}), then ADDRESS[/PREFIXLEN], netmask MASK, mtu N`);
+    .argument('[words...]', 'DEV (default: the only vnet device there is), then ADDRESS[/PREFIXLEN] and words')
+    .addHelpText(
+      'after',
+      `
+Words (ifconfig's):
+  netmask MASK          broadcast ADDR        mtu N          txqueuelen N
+  arp | -arp            promisc | -promisc    hw ether MAC
+  up | down             add ADDR[/LEN]        del ADDR[/LEN]   (IPv4 or IPv6)
+The device comes first.  Adding an address the device has already is not an
+error; deleting one it does not have is.`,
+    );
 
-  return runProgram(NAME, program, argv, ctx, (io, p) => {
-    const opts = p.opts<{ json?: boolean }>();
+  return runProgram(NAME, program, hideDashWords(argv), ctx, (io, p) => {
+    const opts = p.opts<{ quiet?: boolean; json?: boolean }>();
     const req = parseUpArgs(p.args);
     const b = ctx.binding;
-    const dev = requireVnet(b, req.dev);
-
-    // The order ifconfig uses: the address first (the kernel then picks
-    // a classful netmask and broadcast), the netmask after it.
-    if (req.address !== undefined) kernel({ dev, op: 'set the address' }, () => b.setAddress(dev, req.address as string));
-    if (req.netmask !== undefined) kernel({ dev, op: 'set the netmask' }, () => b.setNetmask(dev, req.netmask as string));
-    if (req.mtu !== undefined) kernel({ dev, op: `set the MTU to ${req.mtu}` }, () => b.setMtu(dev, req.mtu as number));
-    kernel({ dev, op: 'bring it up' }, () => b.changeFlags(dev, IFF_UP, 0));
-
-    const view = withGenl(b, (g) => readDevice(b, g, dev));
-    if (opts.json) io.line(toJson(deviceJson(view, false)));
-    else io.print(formatDevice(view, false, io.out));
+    const dev = deviceOrDefault(b, req.dev);
+    apply(b, dev, req);
+    if (opts.quiet) return EXIT_OK;
+    const views = readViews(b, kernel({ dev }, () => b.dumpLinks()).filter((l) => l.name === dev));
+    if (views.length === 0) throw new CliError(EXIT_FAILURE, `${dev}: the device went away`);
+    if (opts.json) io.line(toJson(deviceJson(views[0], false)));
+    else io.print(formatDevice(views[0], false, io.out));
     return EXIT_OK;
   });
 }

@@ -5,7 +5,7 @@
  * line, 1024-based units with one truncated decimal, a blank line after
  * each interface.  Pure functions from data to strings.
  */
-import type { InterfaceInfo, LinkStats } from '../binding/types';
+import type { AddressInfo, LinkStats } from '../binding/types';
 import {
   IFF_ALLMULTI,
   IFF_BROADCAST,
@@ -22,6 +22,7 @@ import {
   IFF_SLAVE,
   IFF_UP,
 } from '../netflags';
+import { prefixToNetmask } from '../parse';
 import { PLAIN, Style } from '../style';
 
 /** ife_print_long's order. */
@@ -88,26 +89,68 @@ export interface IfconfigOptions {
   style?: Style;
   /** lines inserted after the ether line (vnet's relay line) */
   extra?: string[];
-  /** lines appended after the TX errors line (vnetconfig -s) */
+  /** lines appended after the TX errors line (vnetconfig -d) */
   trailer?: string[];
+}
+
+/** What the long display shows of an interface. */
+export interface IfconfigInfo {
+  name: string;
+  ifindex?: number;
+  flags: number;
+  mtu: number;
+  mac: string;
+  txqueuelen: number;
+  /** the one address SIOCGIFADDR knows (used when `addrs` is absent) */
+  ipv4?: { address: string; netmask: string; broadcast?: string };
+  /** every address, IPv4 and IPv6, from an RTM_GETADDR dump */
+  addrs?: AddressInfo[];
 }
 
 export const INDENT = '        ';
 
+/** net-tools' IPv6 scope bits (/proc/net/if_inet6) from an RT_SCOPE_*. */
+function scopeId(rtScope: number): [number, string] {
+  switch (rtScope) {
+    case 254:
+      return [0x10, 'host'];
+    case 253:
+      return [0x20, 'link'];
+    case 200:
+      return [0x40, 'site'];
+    default:
+      return [0, 'global'];
+  }
+}
+
+/** The inet and inet6 lines (without indentation), in ife_print_long's order. */
+export function addressLines(info: IfconfigInfo): string[] {
+  const out: string[] = [];
+  const brd = (b?: string): string => (info.flags & IFF_BROADCAST ? `  broadcast ${b ?? '0.0.0.0'}` : '');
+  if (!info.addrs) {
+    if (info.ipv4) out.push(`inet ${info.ipv4.address}  netmask ${info.ipv4.netmask}${brd(info.ipv4.broadcast)}`);
+    return out;
+  }
+  for (const a of info.addrs.filter((x) => x.family === 'inet')) {
+    out.push(`inet ${a.local}  netmask ${prefixToNetmask(a.prefixlen)}${brd(a.broadcast)}`);
+  }
+  for (const a of info.addrs.filter((x) => x.family === 'inet6')) {
+    const [id, name] = scopeId(a.scope);
+    out.push(`inet6 ${a.local}  prefixlen ${a.prefixlen}  scopeid 0x${id.toString(16)}<${name}>`);
+  }
+  return out;
+}
+
 /** One interface's block, ending with the blank line. */
 export function formatIfconfig(
-  info: InterfaceInfo,
+  info: IfconfigInfo,
   stats: LinkStats | undefined,
   opts: IfconfigOptions = {},
 ): string {
   const st = opts.style ?? PLAIN;
   const out: string[] = [];
   out.push(`${st.bold(info.name)}: ${formatFlags(info.flags)}  mtu ${info.mtu}`);
-  if (info.ipv4) {
-    let l = `${INDENT}inet ${info.ipv4.address}  netmask ${info.ipv4.netmask}`;
-    if (info.flags & IFF_BROADCAST) l += `  broadcast ${info.ipv4.broadcast ?? '0.0.0.0'}`;
-    out.push(l);
-  }
+  for (const l of addressLines(info)) out.push(INDENT + l);
   out.push(`${INDENT}ether ${info.mac}  txqueuelen ${info.txqueuelen}  (Ethernet)`);
   for (const l of opts.extra ?? []) out.push(INDENT + l);
   if (stats) {

@@ -3,7 +3,7 @@
  * decimal digits (a JSON number), never through a float.  Shapes and key
  * names follow iproute2's `ip -j` where the concept overlaps.
  */
-import type { InterfaceInfo, LinkStats, RelayInfo, VnetState, VnetStats } from '../binding/types';
+import type { AddressInfo, LinkStats, RelayInfo, VnetState, VnetStats } from '../binding/types';
 import {
   IFF_ALLMULTI,
   IFF_AUTOMEDIA,
@@ -26,6 +26,7 @@ import {
   IFF_UP,
 } from '../netflags';
 import { netmaskToPrefix } from '../parse';
+import type { IfconfigInfo } from './ifconfig';
 import { modeName } from './relay';
 
 export type Json =
@@ -145,18 +146,50 @@ export function linkinfoJson(s: VnetState, withStats: boolean): Json {
       seed: s.seed,
       slave: s.slaveName === '' ? null : s.slaveName,
       slave_ifindex: s.slaveIfindex === 0 ? undefined : s.slaveIfindex,
+      slave_rp_filter: s.slaveRpFilter,
       stats: withStats ? vnetStatsJson(s.stats) : undefined,
     },
   };
 }
 
+const SCOPE_NAMES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host' };
+/** IFA_F_SECONDARY (IPv4; the same bit is "temporary" for IPv6) */
+const IFA_F_SECONDARY = 0x01;
+
+/** One address as `ip -j addr` shows it. */
+export function addrJson(a: AddressInfo): Json {
+  return {
+    family: a.family,
+    local: a.local,
+    prefixlen: a.prefixlen,
+    broadcast: a.broadcast,
+    scope: SCOPE_NAMES[a.scope] ?? a.scope,
+    secondary: a.family === 'inet' && a.flags & IFA_F_SECONDARY ? true : undefined,
+    temporary: a.family === 'inet6' && a.flags & IFA_F_SECONDARY ? true : undefined,
+    label: a.label,
+  };
+}
+
 /** One interface, as `ip -j -s -d addr show` would shape it. */
 export function linkJson(
-  info: InterfaceInfo,
+  info: IfconfigInfo,
   stats?: LinkStats,
   state?: VnetState,
   withVnetStats = false,
 ): Json {
+  let addrInfo: Json[] = [];
+  if (info.addrs) {
+    addrInfo = info.addrs.map(addrJson);
+  } else if (info.ipv4) {
+    addrInfo = [
+      {
+        family: 'inet',
+        local: info.ipv4.address,
+        prefixlen: netmaskToPrefix(info.ipv4.netmask) ?? 32,
+        broadcast: info.ipv4.broadcast,
+      },
+    ];
+  }
   return {
     ifindex: info.ifindex,
     ifname: info.name,
@@ -167,16 +200,7 @@ export function linkJson(
     address: info.mac,
     broadcast: 'ff:ff:ff:ff:ff:ff',
     linkinfo: state ? linkinfoJson(state, withVnetStats) : undefined,
-    addr_info: info.ipv4
-      ? [
-          {
-            family: 'inet',
-            local: info.ipv4.address,
-            prefixlen: netmaskToPrefix(info.ipv4.netmask) ?? 32,
-            broadcast: info.ipv4.broadcast,
-          },
-        ]
-      : [],
+    addr_info: addrInfo,
     stats64: stats ? stats64Json(stats) : undefined,
   };
 }

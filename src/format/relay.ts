@@ -26,13 +26,25 @@ export function formatMs(ms: number): string {
   return frac === '' ? `${whole} s` : `${whole}.${frac} s`;
 }
 
-/** Rubini's insanely output: "slave: eth0", "mode: percent", "arguments: 80 0". */
-export function insanelyLines(info: RelayInfo): string[] {
-  return [
-    `slave: ${info.slave === '' ? '(none)' : info.slave}`,
-    `mode: ${modeName(info.mode)}`,
-    `arguments: ${info.arg1} ${info.arg2}`,
+/** The width of Rubini's labels: "arguments: " */
+const LABEL_WIDTH = 11;
+
+function label(name: string, value: string): string {
+  return `${`${name}:`.padEnd(LABEL_WIDTH)}${value}`;
+}
+
+/**
+ * Rubini's insanely output, aligned as the original printed it
+ * ("slave:     eth0"), plus the seed of the drop generator.
+ */
+export function insanelyLines(info: RelayInfo, seed?: bigint): string[] {
+  const lines = [
+    label('slave', info.slave === '' ? '(none)' : info.slave),
+    label('mode', modeName(info.mode)),
+    label('arguments', `${info.arg1} ${info.arg2}`),
   ];
+  if (seed !== undefined) lines.push(label('seed', String(seed)));
+  return lines;
 }
 
 /** What the device does now, as a sentence. */
@@ -52,20 +64,39 @@ export function describeRelay(dev: string, info: RelayInfo): string {
   }
 }
 
-/** What a SET just applied, in plain units. */
-export function describeApplied(dev: string, info: RelayInfo, seed?: bigint): string {
+/**
+ * What a SET just applied (or, with changed false, what was already
+ * there), in plain units.  The seed is shown where it matters: percent
+ * mode, or when the user gave one.
+ */
+export function describeApplied(dev: string, info: RelayInfo, seed?: bigint, changed = true): string {
+  const p = changed ? `${dev}: ` : `${dev}: unchanged: `;
   const withSeed = seed === undefined ? '' : ` (seed ${seed})`;
-  if (info.slave === '') return `${dev}: slave detached: looping packets back (loopback mode)`;
+  if (info.slave === '') return `${p}${changed ? 'slave detached: ' : 'no slave: '}looping packets back (loopback mode)`;
   switch (info.mode) {
     case MODE_PASS:
-      return `${dev}: relaying everything to ${info.slave}${withSeed}`;
+      return `${p}relaying everything to ${info.slave}${withSeed}`;
     case MODE_PERCENT:
-      return `${dev}: relaying ${info.arg1}% of packets to ${info.slave} (dropping ${100 - info.arg1}%)${withSeed}`;
+      return `${p}relaying ${info.arg1}% of packets to ${info.slave} (dropping ${100 - info.arg1}%)${withSeed}`;
     case MODE_TIME:
-      return `${dev}: relaying to ${info.slave} in time mode: relay ${formatMs(info.arg1)}, drop ${formatMs(info.arg2)}, repeating${withSeed}`;
+      return `${p}relaying to ${info.slave} in time mode: relay ${formatMs(info.arg1)}, drop ${formatMs(info.arg2)}, repeating${withSeed}`;
     default:
-      return `${dev}: mode ${info.mode} ${info.arg1} ${info.arg2} to ${info.slave}${withSeed}`;
+      return `${p}mode ${info.mode} ${info.arg1} ${info.arg2} to ${info.slave}${withSeed}`;
   }
+}
+
+/**
+ * The warning for a slave with strict reverse-path filtering, whose
+ * replies from hosts routed through the vnet device are dropped, or
+ * undefined.
+ */
+export function rpFilterWarning(s: VnetState): string[] | undefined {
+  if (s.slaveName === '' || s.slaveRpFilter !== 1) return undefined;
+  const sl = s.slaveName;
+  return [
+    `warning: ${sl} has strict reverse-path filtering (rp_filter=1): replies from hosts routed through ${s.ifname} arrive on ${sl} and are dropped`,
+    `  (use loose mode: sysctl -w net.ipv4.conf.${sl}.rp_filter=2, and net.ipv4.conf.all.rp_filter must not be 1)`,
+  ];
 }
 
 export function stateToRelay(s: VnetState): RelayInfo {

@@ -64,12 +64,12 @@ describe('vnet-up', () => {
     expect(link('vnet0').flags).toEqual(expect.arrayContaining(['UP', 'LOWER_UP']));
   });
 
-  test('now vnetconfig lists it; -s adds the driver counters', async () => {
-    const [l, s] = await runMany([['vnetconfig'], ['vnetconfig', '-s']]);
+  test('now vnetconfig lists it; -d adds the driver counters', async () => {
+    const [l, s] = await runMany([['vnetconfig'], ['vnetconfig', '-d']]);
     expectCode(['vnetconfig'], l, 0);
     expect(l.stdout).toMatch(/^vnet0: flags=\d+<UP,BROADCAST,RUNNING,NOARP,MULTICAST>/);
     expect(l.stdout).not.toMatch(/TX drops/);
-    expectCode(['vnetconfig', '-s'], s, 0);
+    expectCode(['vnetconfig', '-d'], s, 0);
     expect(s.stdout).toMatch(
       /\n        TX drops 0  percent 0  time 0  no_slave 0  slave 0\n        RX dropped 0  slave_lost 0\n\n$/,
     );
@@ -136,7 +136,7 @@ describe('vnet-down', () => {
 });
 
 describe('counters', () => {
-  test('vnetconfig -j -s: stats64 equal ip -j -s link, the driver counters equal ethtool -S', () => {
+  test('vnetconfig -j -d: stats64 equal ip -j -s link, the driver counters equal ethtool -S', () => {
     loopTraffic('vnet0', '10.1.2.9', 10);
     let before: ReturnType<typeof linkStats>;
     let after: ReturnType<typeof linkStats>;
@@ -147,7 +147,7 @@ describe('counters', () => {
     for (let tries = 0; ; tries++) {
       before = linkStats('vnet0').stats64;
       eth = ethtoolStats('vnet0');
-      j = JSON.parse(expectExit(['vnetconfig', '-j', '-s', 'vnet0'], 0).stdout)[0];
+      j = JSON.parse(expectExit(['vnetconfig', '-j', '-d', 'vnet0'], 0).stdout)[0];
       after = linkStats('vnet0').stats64;
       if (JSON.stringify(before) === JSON.stringify(after) || tries === 2) break;
     }
@@ -179,7 +179,7 @@ describe('counters', () => {
     expect([s.rx.packets, s.rx.bytes, s.tx.packets, s.tx.bytes]).toEqual([0, 0, 0, 0]);
   });
 
-  test('vnet-reset-stats --all / DEV DEV / (default vnet0) with a second device', () => {
+  test('vnet-reset-stats --all / DEV DEV with a second device; no name: an error naming both (exit 2)', () => {
     ip('link', 'add', 'vnet1', 'type', 'vnet');
     ip('addr', 'add', '10.2.0.1/24', 'dev', 'vnet1');
     ip('link', 'set', 'vnet1', 'up');
@@ -203,10 +203,15 @@ describe('counters', () => {
     expect(ethtoolStats('vnet1').tx_packets).toBe(0n);
 
     busy();
-    expect(expectExit(['vnet-reset-stats'], 0).stdout).toBe('vnet0: statistics reset\n');
-    expect(ethtoolStats('vnet0').tx_packets).toBe(0n);
+    const c = expectExit(['vnet-reset-stats'], 2);
+    expect(c.stderr).toBe(
+      "vnet-reset-stats: there are 2 vnet devices (vnet0, vnet1): say which one\nTry 'vnet-reset-stats --help' for more information.\n",
+    );
+    expect(ethtoolStats('vnet0').tx_packets).toBeGreaterThan(0n);
     expect(ethtoolStats('vnet1').tx_packets).toBeGreaterThan(0n);
     ip('link', 'del', 'vnet1');
+    expect(expectExit(['vnet-reset-stats'], 0).stdout).toBe('vnet0: statistics reset\n');
+    expect(ethtoolStats('vnet0').tx_packets).toBe(0n);
   });
 });
 

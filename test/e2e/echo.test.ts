@@ -68,3 +68,27 @@ test('-s 4097: usage error (exit 2) naming the limit, nothing printed on stdout'
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/^vnet-echo: .*4096/);
 });
+
+test('-f -c 2000 -q: a pipelined flood, every echo back, only the summary', () => {
+  const r = expectExit(['vnet-echo', '-f', '-c', '2000', '-q', 'flood'], 0);
+  expect(r.stdout).toMatch(/^\n--- vnet_nl echo statistics ---\n2000 sent, 2000 received, 0% loss\nrtt /);
+  expect(r.stderr).toBe('');
+});
+
+test('-f without -q: a dot per request, a backspace per reply', () => {
+  const r = expectExit(['vnet-echo', '-f', '-c', '50'], 0);
+  const marks = r.stdout.split('\n')[0];
+  expect(marks.split('.').length - 1).toBe(50);
+  expect(marks.split('\b').length - 1).toBe(50);
+});
+
+test('-w 2.5 without -c: one a second until the deadline, exit 0; -c 9 -w 1.2: too few replies, exit 1', async () => {
+  const [a, b] = await runMany([
+    ['vnet-echo', '-q', '-w', '2.5'],
+    ['vnet-echo', '-q', '-c', '9', '-w', '1.2'],
+  ]);
+  expectCode(['vnet-echo', '-w', '2.5'], a, 0);
+  expect(a.stdout).toContain('3 sent, 3 received, 0% loss');
+  expectCode(['vnet-echo', '-c', '9', '-w', '1.2'], b, 1);
+  expect(b.stdout).toContain('2 sent, 2 received, 0% loss');
+});

@@ -10,7 +10,15 @@ import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const PREFIX_BIN = path.join(ROOT, 'build', 'e2e-prefix', 'bin');
-export const COMMANDS = ['vnet-up', 'vnet-down', 'vnetconfig', 'insanely', 'vnet-reset-stats', 'vnet-echo'] as const;
+export const COMMANDS = [
+  'vnet-up',
+  'vnet-down',
+  'vnetconfig',
+  'insanely',
+  'vnet-reset-stats',
+  'vnet-echo',
+  'vnet-monitor',
+] as const;
 
 export const IP = '/sbin/ip';
 export const SETPRIV = '/usr/bin/setpriv';

@@ -33,7 +33,7 @@ describe('as nobody', () => {
   test('reads work: vnetconfig, insanely (show), vnet-echo', async () => {
     const argvs = [
       ['vnetconfig', '-a'],
-      ['vnetconfig', '-j', '-s', 'vnet0'],
+      ['vnetconfig', '-j', '-d', 'vnet0'],
       ['insanely'],
       ['insanely', '-j'],
       ['vnet-echo', '-c', '2', '-i', '0', 'unprivileged'],
@@ -45,8 +45,18 @@ describe('as nobody', () => {
     });
     expect(rs[0].stdout).toMatch(/relay mode percent  arguments 80 0  slave pv0  seed 99\n/);
     expect(JSON.parse(rs[1].stdout)[0].linkinfo.info_data).toMatchObject({ mode: 'percent', arg1: 80, seed: 99, slave: 'pv0' });
-    expect(rs[2].stdout).toBe('slave: pv0\nmode: percent\narguments: 80 0\nvnet0 relays 80% of packets to pv0 (drops 20%)\n');
-    expect(JSON.parse(rs[3].stdout)).toEqual({ ifname: 'vnet0', slave: 'pv0', mode: 'percent', arg1: 80, arg2: 0 });
+    expect(rs[2].stdout).toBe(
+      'slave:     pv0\nmode:      percent\narguments: 80 0\nseed:      99\nvnet0 relays 80% of packets to pv0 (drops 20%)\n',
+    );
+    expect(JSON.parse(rs[3].stdout)).toEqual({
+      ifname: 'vnet0',
+      slave: 'pv0',
+      mode: 'percent',
+      arg1: 80,
+      arg2: 0,
+      seed: 99,
+      slave_rp_filter: expect.any(Number),
+    });
     expect(rs[4].stdout).toContain('2 sent, 2 received, 0% loss');
   });
 
@@ -61,7 +71,7 @@ describe('as nobody', () => {
     const argvs = [
       ['vnet-up', 'vnet0', '10.5.0.1/24'],
       ['vnet-down', 'vnet0'],
-      ['insanely', 'none'], // SIOCDEVPRIVATE set
+      ['insanely', 'none'], // the GET is allowed, the SET is not
       ['insanely', '--seed', '1', 'pv0', 'loss', '10'], // generic netlink SET
       ['vnet-reset-stats', 'vnet0'],
       ['vnet-reset-stats', '--all'],

@@ -74,10 +74,10 @@ afterAll(() => {
 });
 
 describe('attaching', () => {
-  test('insanely (no arguments) shows loopback mode in the original three lines and a sentence', () => {
+  test("insanely (no arguments) shows loopback mode in the original's aligned lines, the seed and a sentence", () => {
     const r = expectExit(['insanely'], 0);
-    expect(r.stdout).toBe(
-      'slave: (none)\nmode: pass\narguments: 0 0\nvnet0 has no slave: it loops packets back (loopback mode)\n',
+    expect(r.stdout).toMatch(
+      /^slave: {5}\(none\)\nmode: {6}pass\narguments: 0 0\nseed: {6}\d+\nvnet0 has no slave: it loops packets back \(loopback mode\)\n$/,
     );
   });
 
@@ -98,8 +98,16 @@ describe('attaching', () => {
 
   test('insanely and insanely -j show it', async () => {
     const [s, j] = await runMany([['insanely'], ['insanely', '-j']]);
-    expect(s.stdout).toBe('slave: veth0\nmode: pass\narguments: 0 0\nvnet0 relays everything to veth0\n');
-    expect(JSON.parse(j.stdout)).toEqual({ ifname: 'vnet0', slave: 'veth0', mode: 'pass', arg1: 0, arg2: 0 });
+    expect(s.stdout).toMatch(/^slave: {5}veth0\nmode: {6}pass\narguments: 0 0\nseed: {6}\d+\nvnet0 relays everything to veth0\n$/);
+    expect(JSON.parse(j.stdout)).toEqual({
+      ifname: 'vnet0',
+      slave: 'veth0',
+      mode: 'pass',
+      arg1: 0,
+      arg2: 0,
+      seed: expect.any(Number),
+      slave_rp_filter: 0,
+    });
   });
 });
 
@@ -114,9 +122,12 @@ describe('the policy on real traffic (peer pings 10.0.0.2)', () => {
     expect(d.tx_packets).toBeGreaterThanOrEqual(49n);
   });
 
-  test('percent 30 --seed 7: ~70% loss, counted in tx_drop_percent; the same seed drops the same packets', () => {
+  test('percent 30 --seed 7 --force: ~70% loss, counted in tx_drop_percent; the same seed drops the same packets', () => {
+    // static neighbours on both sides (above): no ARP consumes a draw, so
+    // the same seed and the same pings give the same decisions; --force
+    // restarts the stream (the same policy again would be a no-op)
     const runOnce = (): { seqs: number[]; lost: number; d: Record<string, bigint> } => {
-      const r = expectExit(['insanely', '--seed', '7', 'veth0', 'percent', '30'], 0);
+      const r = expectExit(['insanely', '--seed', '7', '--force', 'veth0', 'percent', '30'], 0);
       expect(r.stdout).toBe('vnet0: relaying 30% of packets to veth0 (dropping 70%) (seed 7)\n');
       let p = { transmitted: 0, received: 0, seqs: [] as number[], out: '' };
       const d = dropsDuring(() => {
@@ -137,9 +148,17 @@ describe('the policy on real traffic (peer pings 10.0.0.2)', () => {
     expect(b.seqs).toEqual(a.seqs);
   });
 
-  test('vnetconfig -s shows the percent drops and the relay line with the seed', () => {
+  test('insanely with the same policy again: unchanged, nothing sent, the stream goes on', () => {
+    const r = expectExit(['insanely', '--seed', '7', 'veth0', 'PERCENT', '30'], 0);
+    expect(r.stdout).toBe('vnet0: unchanged: relaying 30% of packets to veth0 (dropping 70%) (seed 7)\n');
+    const j = expectExit(['insanely', '-j', 'veth0', 'percent', '30'], 0);
+    expect(JSON.parse(j.stdout)).toMatchObject({ changed: false, seed: 7 });
+    // that no SET went out: vnet-monitor sees no event (shell.test.ts)
+  });
+
+  test('vnetconfig -d shows the percent drops and the relay line with the seed', () => {
     const e = ethtoolStats('vnet0');
-    const r = expectExit(['vnetconfig', '-s', 'vnet0'], 0);
+    const r = expectExit(['vnetconfig', '-d', 'vnet0'], 0);
     expect(r.stdout).toContain('        relay mode percent  arguments 30 0  slave veth0  seed 7\n');
     expect(r.stdout).toContain(
       `        TX drops ${e.tx_dropped}  percent ${e.tx_drop_percent}  time 0  no_slave 0  slave 0\n`,
@@ -149,7 +168,7 @@ describe('the policy on real traffic (peer pings 10.0.0.2)', () => {
 
   test('loss 40: the same as percent 60; ~40% loss', () => {
     const r = expectExit(['insanely', 'veth0', 'loss', '40'], 0);
-    expect(r.stdout).toBe('vnet0: relaying 60% of packets to veth0 (dropping 40%)\n');
+    expect(r.stdout).toMatch(/^vnet0: relaying 60% of packets to veth0 \(dropping 40%\) \(seed \d+\)\n$/);
     const d = dropsDuring(() => {
       const p = ping(PEER, VNET_IP, 150, '0.01');
       const lost = p.transmitted - p.received;
@@ -157,7 +176,7 @@ describe('the policy on real traffic (peer pings 10.0.0.2)', () => {
       expect(lost).toBeLessThanOrEqual(90); // 60%
     });
     expect(d.tx_drop_percent).toBeGreaterThan(0n);
-    expect(relayJson()).toEqual({ ifname: 'vnet0', slave: 'veth0', mode: 'percent', arg1: 60, arg2: 0 });
+    expect(relayJson()).toMatchObject({ ifname: 'vnet0', slave: 'veth0', mode: 'percent', arg1: 60, arg2: 0 });
   });
 
   test('percent 0 drops everything, percent 100 nothing', () => {
@@ -179,7 +198,7 @@ describe('the policy on real traffic (peer pings 10.0.0.2)', () => {
     expect(passed).toBeLessThanOrEqual(0.5);
     expect(d.tx_drop_time).toBeGreaterThan(0n);
     expect(d.tx_drop_percent).toBe(0n);
-    expect(relayJson()).toEqual({ ifname: 'vnet0', slave: 'veth0', mode: 'time', arg1: 300, arg2: 700 });
+    expect(relayJson()).toMatchObject({ ifname: 'vnet0', slave: 'veth0', mode: 'time', arg1: 300, arg2: 700 });
   });
 
   test('time with units and a hexadecimal seed: 500ms 1.5s, --seed 0x10', () => {
@@ -189,7 +208,7 @@ describe('the policy on real traffic (peer pings 10.0.0.2)', () => {
     );
     const s = expectExit(['insanely'], 0);
     expect(s.stdout).toBe(
-      'slave: veth0\nmode: time\narguments: 500 1500\nvnet0 relays to veth0 for 500 ms, then drops for 1.5 s, repeating\n',
+      'slave:     veth0\nmode:      time\narguments: 500 1500\nseed:      16\nvnet0 relays to veth0 for 500 ms, then drops for 1.5 s, repeating\n',
     );
   });
 });
@@ -202,14 +221,19 @@ describe('refusals leave the configuration as it was', () => {
     ip('link', 'set', 'bp0', 'master', 'br0');
     const before = relayJson();
     const cases: [string[], number, RegExp][] = [
-      [['insanely', 'eth9', 'pass'], 3, /^insanely: eth9: no such slave interface\n$/],
-      [['insanely', 'vnet0', 'pass'], 1, /^insanely: vnet0: cannot relay to itself or another vnet device\n/],
-      [['insanely', 'vnet1', 'percent', '50'], 1, /^insanely: vnet1: cannot relay to itself or another vnet device\n/],
-      [['insanely', 'lo', 'pass'], 1, /^insanely: vnet0: the kernel refused the relay configuration: invalid argument/],
-      [['insanely', 'bp0', 'pass'], 1, /^insanely: bp0: the slave already belongs to a bridge, bond, macvlan or vnet\n/],
+      [['insanely', '-i', 'vnet0', 'eth9', 'pass'], 3, /^insanely: eth9: no such slave interface\nError: (vnet: )?slave interface not found\.\n$/],
+      [['insanely', '-i', 'vnet0', 'vnet0', 'pass'], 1, /^insanely: vnet0: cannot relay to itself or another vnet device\n/],
+      [['insanely', '-i', 'vnet0', 'vnet1', 'percent', '50'], 1, /^insanely: vnet1: cannot relay to itself or another vnet device\n/],
+      [
+        ['insanely', '-i', 'vnet0', 'lo', 'pass'],
+        1,
+        /^insanely: vnet0: the kernel refused the relay configuration: invalid argument \(is lo an Ethernet device\?\)\nError: (vnet: )?slave is not an Ethernet device\.\n$/,
+      ],
+      [['insanely', '-i', 'vnet0', 'bp0', 'pass'], 1, /^insanely: bp0: the slave already belongs to a bridge, bond, macvlan or vnet\n/],
       [['insanely', '-i', 'vnet1', 'veth0', 'pass'], 1, /^insanely: veth0: the slave already belongs to a bridge, bond, macvlan or vnet\n/],
       [['insanely', '-i', 'veth0', 'veth1', 'pass'], 3, /^insanely: veth0: not a vnet device \(its driver is 'veth'\)\n$/],
-      [['insanely', 'veth0', 'percent', '101'], 2, /^insanely: /],
+      [['insanely', '-i', 'vnet0', 'veth0', 'percent', '101'], 2, /^insanely: /],
+      [['insanely', 'veth0', 'pass'], 2, /^insanely: there are 2 vnet devices \(vnet0, vnet1\): say which one\n/],
       [['vnet-up', 'vnet0', 'mtu', '9000'], 1, /^vnet-up: vnet0: cannot set the MTU to 9000: invalid argument\n/],
     ];
     const rs = await runMany(cases.map((c) => c[0]));
@@ -221,7 +245,8 @@ describe('refusals leave the configuration as it was', () => {
     expect(relayJson()).toEqual(before);
     expect(link('vnet0').mtu).toBe(1500);
     // vnet1 is untouched too
-    expect(relayJson('vnet1')).toEqual({ ifname: 'vnet1', slave: null, mode: 'pass', arg1: 0, arg2: 0 });
+    expect(relayJson('vnet1')).toMatchObject({ ifname: 'vnet1', slave: null, mode: 'pass', arg1: 0, arg2: 0 });
+    ip('link', 'del', 'vnet1'); // vnet0 is the only vnet device again
   });
 });
 
@@ -251,6 +276,6 @@ describe('odd slave names', () => {
     expect(l.link).toBeUndefined();
     expect(l.flags).toContain('NOARP');
     expect(mac('vnet0')).not.toBe(mac('veth0'));
-    expect(relayJson()).toEqual({ ifname: 'vnet0', slave: null, mode: 'pass', arg1: 0, arg2: 0 });
+    expect(relayJson()).toMatchObject({ ifname: 'vnet0', slave: null, mode: 'pass', arg1: 0, arg2: 0 });
   });
 });

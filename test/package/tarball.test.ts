@@ -34,10 +34,11 @@ beforeAll(() => {
 }, 900_000);
 
 describe('the npm tarball', () => {
-  test('carries every command, its man page, and dist/ with .js and .d.ts for every source module', () => {
+  test('carries every command, its man page, its bash completion, and dist/ with .js and .d.ts for every source module', () => {
     for (const [cmd, shim] of Object.entries(PKG.bin)) {
       expect(files).toContain(shim);
       expect(files).toContain(`docs/man/${cmd}.1`);
+      expect(files).toContain(`share/bash-completion/completions/${cmd}`);
     }
     for (const m of srcModules()) {
       expect(files).toContain(`dist/${m}.js`);
@@ -80,7 +81,7 @@ describe('the npm tarball', () => {
   });
 
   test('nothing else: no tests, lab, build tree, sources of dist/ or object files', () => {
-    const allowed = /^(bin\/|dist\/|prebuilds\/|addon\/src\/|kernel\/|docs\/man\/|docs\/architecture\.md$|scripts\/install\.js$|CMakeLists\.txt$|package\.json$|README\.md$)/;
+    const allowed = /^(bin\/|dist\/|prebuilds\/|addon\/src\/|kernel\/|docs\/man\/|share\/bash-completion\/completions\/|docs\/architecture\.md$|scripts\/install\.js$|CMakeLists\.txt$|package\.json$|README\.md$)/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.(o|ko|cmd|mod\.c|tgz)$/.test(f))).toEqual([]);
   });

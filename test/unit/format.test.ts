@@ -147,7 +147,9 @@ describe('relay words', () => {
 
   test("Rubini's three lines and the sentence", () => {
     const info = { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 };
-    expect(insanelyLines(info)).toEqual(['slave: eth0', 'mode: percent', 'arguments: 80 0']);
+    // aligned as Rubini's original printed them, then the seed when known
+    expect(insanelyLines(info)).toEqual(['slave:     eth0', 'mode:      percent', 'arguments: 80 0']);
+    expect(insanelyLines(info, 42n)).toEqual(['slave:     eth0', 'mode:      percent', 'arguments: 80 0', 'seed:      42']);
     expect(describeRelay('vnet0', info)).toBe('vnet0 relays 80% of packets to eth0 (drops 20%)');
     expect(describeRelay('vnet0', { slave: 'eth0', mode: 0, arg1: 0, arg2: 0 })).toBe(
       'vnet0 relays everything to eth0',
@@ -158,7 +160,7 @@ describe('relay words', () => {
     expect(describeRelay('vnet0', { slave: '', mode: 1, arg1: 50, arg2: 0 })).toBe(
       'vnet0 has no slave: it loops packets back (loopback mode)',
     );
-    expect(insanelyLines({ slave: '', mode: 0, arg1: 0, arg2: 0 })[0]).toBe('slave: (none)');
+    expect(insanelyLines({ slave: '', mode: 0, arg1: 0, arg2: 0 })[0]).toBe('slave:     (none)');
   });
 });
 

@@ -2,7 +2,18 @@ import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..', '..');
-const COMMANDS = ['vnet-up', 'vnet-down', 'vnetconfig', 'insanely', 'vnet-reset-stats', 'vnet-echo', 'vnet-module'];
+const COMMANDS = [
+  'vnet-up',
+  'vnet-down',
+  'vnetconfig',
+  'insanely',
+  'vnet-reset-stats',
+  'vnet-echo',
+  'vnet-monitor',
+  'vnet-module',
+];
+/** The commands that talk to vnet devices: they all take -n/--netns (not vnet-module, whose -n is --dry-run). */
+const NETNS_COMMANDS = COMMANDS.filter((c) => c !== 'vnet-module');
 
 describe('packaging', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -18,6 +29,24 @@ describe('packaging', () => {
       expect(man).toContain(`.SH ${section}`);
     }
     expect(man).toMatch(/\.B 4\nPermission denied/);
+  });
+
+  test.each(COMMANDS)('%s: a man page that names every other command and the environment', (cmd) => {
+    const man = readFileSync(join(ROOT, 'docs', 'man', `${cmd}.1`), 'utf8');
+    const seeAlso = man.slice(man.indexOf('.SH SEE ALSO'));
+    for (const other of COMMANDS.filter((c) => c !== cmd)) expect([cmd, seeAlso]).toEqual([cmd, expect.stringContaining(`.BR ${other} (1)`)]);
+    const env = man.slice(man.indexOf('.SH ENVIRONMENT'), man.indexOf('.SH', man.indexOf('.SH ENVIRONMENT') + 1));
+    expect(env).toContain('.B NO_COLOR');
+    expect(env).toContain('.B TERM');
+    if (NETNS_COMMANDS.includes(cmd)) expect(man).toMatch(/\\-n ", " \\-\\-netns/); // -n/--netns
+  });
+
+  test.each(COMMANDS)('%s: a bash completion file, shipped with the package', (cmd) => {
+    const f = readFileSync(join(ROOT, 'share', 'bash-completion', 'completions', cmd), 'utf8');
+    expect(f).toContain('vnet-tools.bash');
+    const tools = readFileSync(join(ROOT, 'share', 'bash-completion', 'completions', 'vnet-tools.bash'), 'utf8');
+    expect(tools).toMatch(new RegExp(`^complete -F \\w+ ${cmd}$`, 'm'));
+    expect(pkg.files).toContain('share/bash-completion/');
   });
 
   test('one source file per command, each exporting run and main', () => {

@@ -22,7 +22,11 @@ describe('vnet-reset-stats', () => {
     k2.addVnet('vnet1');
     const r = await runCmd(reset, ['--all', '-j'], k2);
     expect(r.stdout).toBe('{"reset":["vnet0","vnet1"]}\n');
-    expect(mutations(k2).map((c) => c.args[0])).toEqual(['vnet0', 'vnet1']);
+    // --all: by ifindex, through netlink, on the devices of one link dump
+    expect(mutations(k2)).toEqual([
+      { method: 'genl.resetStats', args: [k2.device('vnet0').ifindex] },
+      { method: 'genl.resetStats', args: [k2.device('vnet1').ifindex] },
+    ]);
   });
 
   test('every name is checked before any reset', async () => {
@@ -55,35 +59,48 @@ describe('vnet-reset-stats', () => {
 describe('vnet-echo', () => {
   test('one round trip by default, ping-like output', async () => {
     const k = standardKernel();
-    const r = await runCmd(echo, [], k, { clock: [1_000_000n, 1_045_000n] });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(
-      '11 bytes from vnet_nl: seq=1 time=0.045 ms "hello, vnet"\n' +
+    k.echoLatency = () => 0.045;
+    const r = await runCmd(echo, [], k);
+    expect(r).toEqual({
+      code: 0,
+      stdout:
+        '11 bytes from vnet_nl: seq=1 time=0.045 ms "hello, vnet"\n' +
         '\n--- vnet_nl echo statistics ---\n' +
         '1 sent, 1 received, 0% loss\n' +
         'rtt min/avg/max/mdev = 0.045/0.045/0.045/0.000 ms\n',
-    );
-    expect(k.kernelCalls('genl.echo').map((c) => c.args)).toEqual([['hello, vnet']]);
+      stderr: '',
+    });
+    expect(k.kernelCalls('echo.send').map((c) => c.args)).toEqual([['hello, vnet']]);
+    expect(k.echoSockets[0].closed).toBe(true);
   });
 
-  test('-c and -i: count echoes, fractional interval between them', async () => {
+  test('-c and -i: COUNT echoes, one every INTERVAL (fractional), as ping', async () => {
     const k = standardKernel();
-    const sleeps: number[] = [];
-    const r = await runCmd(echo, ['-c', '3', '-i', '0.2', 'hi', 'there'], k, {
-      clock: [0n, 1_000_000n, 2_000_000n, 5_000_000n, 6_000_000n, 8_000_000n],
-      sleeps,
-    });
+    k.echoLatency = (seq) => seq; // 1, 2, 3 ms
+    const sentAt: number[] = [];
+    k.onEchoSend = () => sentAt.push(k.clockMs);
+    const r = await runCmd(echo, ['-c', '3', '-i', '0.2', 'hi', 'there'], k);
     expect(r.code).toBe(0);
-    expect(sleeps).toEqual([200, 200]);
-    expect(r.stdout).toContain('8 bytes from vnet_nl: seq=3 time=2.000 ms "hi there"\n');
+    expect(sentAt).toEqual([0, 200, 400]);
+    expect(r.stdout).toContain('8 bytes from vnet_nl: seq=3 time=3.000 ms "hi there"\n');
     expect(r.stdout).toContain('3 sent, 3 received, 0% loss\n');
     expect(r.stdout).toContain('rtt min/avg/max/mdev = 1.000/2.000/3.000/0.816 ms\n');
+  });
+
+  test('-j: the results as one JSON object', async () => {
+    const k = standardKernel();
+    k.echoLatency = (seq) => seq;
+    const r = await runCmd(echo, ['-c', '3', '-j'], k);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ family: 'vnet_nl', sent: 3, received: 3, loss_percent: 0 });
+    expect(j.rtt).toEqual({ min: 1, avg: 2, max: 3, mdev: 0.816 });
+    expect(j.replies.map((x: { seq: number }) => x.seq)).toEqual([1, 2, 3]);
   });
 
   test('-s SIZE sends exactly SIZE bytes of a pattern; long echoes are cut', async () => {
     const k = standardKernel();
     const r = await runCmd(echo, ['-s', '4096'], k);
-    const sent = k.calls.find((c) => c.method === 'genl.echo')!.args[0] as string;
+    const sent = k.calls.find((c) => c.method === 'echo.send')!.args[0] as string;
     expect(Buffer.byteLength(sent)).toBe(4096);
     expect(sent.slice(0, 5)).toBe('!"#$%');
     expect(r.stdout.split('\n')[0]).toBe(
@@ -97,7 +114,7 @@ describe('vnet-echo', () => {
     expect(fillTo('é', 3)).toBe('é.'); // never splits a character
   });
 
-  test('a mismatched echo is an error: exit 1', async () => {
+  test('a mismatched echo is not a reply: none came back → exit 1', async () => {
     const k = standardKernel();
     k.echoImpl = (m) => m.slice(1);
     const r = await runCmd(echo, ['-c', '2', '-i', '0', 'abc'], k);
@@ -110,15 +127,71 @@ describe('vnet-echo', () => {
     expect(r.stdout).not.toContain('rtt');
   });
 
-  test('a failed request counts as lost and the rest go on', async () => {
+  test("ping's exit rule: a failed request is lost, the rest go on; exit 0 when any reply came back", async () => {
     const k = standardKernel();
-    k.failNext.set('genl.echo', sysErr('ETIMEDOUT', 'recvmsg'));
+    k.echoError = (seq) => (seq === 1 ? sysErr('ENOMEM', 'genl VNET_CMD_ECHO') : undefined);
     const r = await runCmd(echo, ['-c', '3', '-i', '0', '-j'], k);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('vnet-echo: seq=1: recvmsg: connection timed out\n');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('vnet-echo: seq=1: genl VNET_CMD_ECHO: cannot allocate memory\n');
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ family: 'vnet_nl', sent: 3, received: 2 });
     expect(j.loss_percent).toBeCloseTo(33.333, 2);
+  });
+
+  test('-W TIMEOUT: an unanswered request is given up after TIMEOUT; all lost → exit 1', async () => {
+    const k = standardKernel();
+    k.echoLose = () => true;
+    const r = await runCmd(echo, ['-c', '2', '-i', '0.5', '-W', '1.5'], k);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('\n--- vnet_nl echo statistics ---\n2 sent, 0 received, 100% loss\n');
+    expect(k.clockMs).toBe(2000); // the second, sent at 0.5 s, waited for until 2 s
+  });
+
+  test('some lost without -w → exit 0 (ping); -w DEADLINE with fewer than COUNT replies → exit 1', async () => {
+    const k = standardKernel();
+    k.echoLose = (seq) => seq === 2;
+    const a = await runCmd(echo, ['-q', '-c', '3', '-i', '0', '-W', '1'], k);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('3 sent, 2 received, 33.3333% loss\n');
+    const k2 = standardKernel();
+    k2.echoLose = (seq) => seq >= 2;
+    const b = await runCmd(echo, ['-q', '-c', '3', '-w', '2.5', '-W', '1'], k2);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toContain('3 sent, 1 received, 66.6667% loss\n');
+    expect(k2.clockMs).toBe(2500);
+  });
+
+  test('-w DEADLINE without -c: one a second until the deadline; with -c: stops at COUNT replies', async () => {
+    const k = standardKernel();
+    const r = await runCmd(echo, ['-q', '-w', '3.5'], k);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('4 sent, 4 received, 0% loss\n');
+    expect(k.clockMs).toBe(3500);
+    const k2 = standardKernel();
+    k2.echoLose = (seq) => seq === 1;
+    const r2 = await runCmd(echo, ['-q', '-c', '2', '-w', '10', '-W', '0.5'], k2);
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toContain('3 sent, 2 received, 33.3333% loss\n');
+  });
+
+  test('-q prints only the summary', async () => {
+    const r = await runCmd(echo, ['-q', '-c', '2', '-i', '0'], standardKernel());
+    expect(r.stdout).toBe(
+      '\n--- vnet_nl echo statistics ---\n2 sent, 2 received, 0% loss\nrtt min/avg/max/mdev = 0.000/0.000/0.000/0.000 ms\n',
+    );
+  });
+
+  test('-f floods: several requests in flight, a dot per request and a backspace per reply', async () => {
+    const k = standardKernel();
+    k.echoLose = (seq) => seq % 10 === 0;
+    const r = await runCmd(echo, ['-f', '-c', '100', '-W', '0.01'], k);
+    expect(r.code).toBe(0);
+    expect(k.echoSockets[0].maxInflight).toBe(16);
+    const [marks] = r.stdout.split('\n');
+    expect(marks.replace(/[.\b]/g, '')).toBe('');
+    expect(marks.split('.').length - 1).toBe(100);
+    expect(marks.split('\b').length - 1).toBe(90);
+    expect(r.stdout).toContain('\n--- vnet_nl echo statistics ---\n100 sent, 90 received, 10% loss\n');
   });
 
   test('module not loaded → 3', async () => {
@@ -136,6 +209,9 @@ describe('vnet-echo', () => {
     [['-c', '0'], /count must be from 1/],
     [['-c', 'many'], /count 'many' is not a number/],
     [['-i', '-1'], /interval/],
+    [['-W', '0'], /timeout must be from 0.001/],
+    [['-W', 'soon'], /timeout 'soon' is not a number of seconds/],
+    [['-w', '-3'], /deadline/],
     [['-i', 'soon'], /interval 'soon' is not a number/],
     [['-s', '4097'], /size must be from 1 to 4096/],
     [['x'.repeat(4097)], /4097 bytes long; at most 4096/],

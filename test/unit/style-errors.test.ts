@@ -38,7 +38,9 @@ describe('colour', () => {
 
   test('stderr is coloured by its own terminal test', async () => {
     const r = await runCmd(insanely, ['eth9', 'pass'], standardKernel(), { stderrTTY: true });
-    expect(r.stderr).toBe(`insanely: ${ESC}31meth9: no such slave interface${ESC}39m\n`);
+    expect(r.stderr).toBe(
+      `insanely: ${ESC}31meth9: no such slave interface${ESC}39m\nError: vnet: slave interface not found.\n`,
+    );
   });
 });
 

@@ -66,7 +66,19 @@ describe('vnet-up', () => {
     [['vnet0', 'mtu', 'big'], /MTU 'big' is not a number/],
     [['vnet0', 'mtu', '0'], /MTU must be from 68 to 65535/],
     [['vnet0', 'mtu', '1500', 'mtu', '1400'], /'mtu' given twice/],
-    [['vnet0', '10.0.0.2', 'broadcast', '10.0.0.255'], /unexpected argument 'broadcast'/],
+    [['vnet0', '10.0.0.2', 'broadcast'], /'broadcast' needs a value/],
+    [['vnet0', '10.0.0.2', 'broadcast', '10.0.0.256'], /invalid broadcast address/],
+    [['vnet0', 'txqueuelen', '-1'], /txqueuelen '-1' is not a number|whole number/],
+    [['vnet0', 'hw', 'ether', '00:11:22'], /invalid MAC address '00:11:22'/],
+    [['vnet0', 'hw', 'ieee802', '00:11:22:33:44:55'], /only 'hw ether MAC'/],
+    [['vnet0', 'add', '10.0.0.2/33'], /prefix length must be from 0 to 32/],
+    [['vnet0', 'add', '2001:db8::1/129'], /prefix length must be from 0 to 128/],
+    [['vnet0', 'del', 'fe80::zz'], /invalid IPv6 address/],
+    [['vnet0', 'arp', '-arp'], /'arp' given twice/],
+    [['vnet0', '10.0.0.2', 'bogus'], /unexpected argument 'bogus'/],
+    [['10.0.0.2/24'], /'10.0.0.2\/24' is an address, not a device: the device comes first, as with ifconfig \(vnet-up DEV 10.0.0.2\/24\)/],
+    [['10.0.0.2', 'vnet0'], /the device comes first, as with ifconfig \(vnet-up vnet0 10.0.0.2\)/],
+    [['mtu', '1400', 'vnet0'], /'mtu' is a keyword, not a device: .*\(vnet-up vnet0 mtu 1400\)/],
     [['vnet0', '10.0.0.2/24', 'netmask', '255.255.0.0'], /prefix length says netmask 255.255.255.0/],
     [['abcdefghijklmnopq'], /too long/],
   ])('%p → exit 2, nothing changed', async (argv, msg) => {
@@ -102,6 +114,118 @@ describe('vnet-up', () => {
     const r = await runCmd(up, [], k);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/CAP_NET_ADMIN/);
+  });
+});
+
+describe("vnet-up: ifconfig's other words", () => {
+  test('broadcast, txqueuelen, -arp, promisc, hw ether: each reaches the kernel, in ifconfig order', async () => {
+    const k = kernel();
+    const r = await runCmd(
+      up,
+      ['vnet0', '10.0.0.2/24', 'broadcast', '10.0.0.128', 'txqueuelen', '500', 'arp', 'promisc', 'hw', 'ether', '02:AA:bb:cc:dd:ee'],
+      k,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(mutations(k)).toEqual([
+      { method: 'setHwAddress', args: ['vnet0', '02:aa:bb:cc:dd:ee'] },
+      { method: 'setAddress', args: ['vnet0', '10.0.0.2'] },
+      { method: 'setNetmask', args: ['vnet0', '255.255.255.0'] },
+      { method: 'setBroadcast', args: ['vnet0', '10.0.0.128'] },
+      { method: 'setTxqueuelen', args: ['vnet0', 500] },
+      { method: 'changeFlags', args: ['vnet0', 0x1 | 0x100, 0x80] }, // UP|PROMISC, clear NOARP
+    ]);
+    expect(r.stdout).toBe(
+      'vnet0: flags=4419<UP,BROADCAST,RUNNING,PROMISC,MULTICAST>  mtu 1500\n' +
+        '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.128\n' +
+        '        ether 02:aa:bb:cc:dd:ee  txqueuelen 500  (Ethernet)\n' +
+        '        relay mode pass  arguments 0 0  no slave (loopback)  seed 7\n' +
+        '        RX packets 0  bytes 0 (0.0 B)\n' +
+        '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
+        '        TX packets 0  bytes 0 (0.0 B)\n' +
+        '        TX errors 0  dropped 0 overruns 0  carrier 0  collisions 0\n\n',
+    );
+  });
+
+  test("-arp, -promisc (ifconfig's dash words are not options) and down", async () => {
+    const k = kernel();
+    k.device('vnet0').flags = 0x1 | 0x2 | 0x100 | 0x1000; // up, promisc, ARP on
+    const r = await runCmd(up, ['-q', 'vnet0', '-arp', '-promisc', 'down'], k);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(mutations(k)).toEqual([{ method: 'changeFlags', args: ['vnet0', 0x80, 0x1 | 0x100] }]);
+    expect(k.device('vnet0').flags & 0x1).toBe(0);
+  });
+
+  test('add and del: secondary IPv4 and IPv6 addresses, all shown (inet then inet6 lines, ifconfig style)', async () => {
+    const k = kernel();
+    const r = await runCmd(up, ['vnet0', '10.0.0.2/24', 'add', '10.0.0.3/24', 'add', '2001:DB8::2/64', 'add', 'fe80::2/64'], k);
+    expect(r.code).toBe(0);
+    expect(mutations(k).filter((c) => c.method === 'addAddress').map((c) => c.args[1])).toEqual([
+      { family: 'inet', local: '10.0.0.3', prefixlen: 24 },
+      { family: 'inet6', local: '2001:db8::2', prefixlen: 64 },
+      { family: 'inet6', local: 'fe80::2', prefixlen: 64 },
+    ]);
+    expect(r.stdout).toContain(
+      '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.255\n' +
+        '        inet 10.0.0.3  netmask 255.255.255.0  broadcast 0.0.0.0\n' +
+        '        inet6 2001:db8::2  prefixlen 64  scopeid 0x0<global>\n' +
+        '        inet6 fe80::2  prefixlen 64  scopeid 0x20<link>\n' +
+        '        ether 02:00:00:00:00:01',
+    );
+    const j = JSON.parse((await runCmd(up, ['-j', 'vnet0'], k)).stdout);
+    expect(j.addr_info).toEqual([
+      { family: 'inet', local: '10.0.0.2', prefixlen: 24, broadcast: '10.0.0.255', scope: 'global', label: 'vnet0' },
+      { family: 'inet', local: '10.0.0.3', prefixlen: 24, scope: 'global', secondary: true, label: 'vnet0' },
+      { family: 'inet6', local: '2001:db8::2', prefixlen: 64, scope: 'global' },
+      { family: 'inet6', local: 'fe80::2', prefixlen: 64, scope: 'link' },
+    ]);
+    // del: IPv4 by address; IPv6 without a prefix length takes the device's own
+    k.clearCalls();
+    const d = await runCmd(up, ['-q', 'vnet0', 'del', '10.0.0.3', 'del', '2001:db8:0::2'], k);
+    expect(d.code).toBe(0);
+    expect(mutations(k).filter((c) => c.method === 'delAddress').map((c) => c.args[1])).toEqual([
+      { family: 'inet', local: '10.0.0.3', prefixlen: 32 },
+      { family: 'inet6', local: '2001:db8::2', prefixlen: 64 },
+    ]);
+    expect(k.device('vnet0').addrs).toEqual([{ family: 'inet6', local: 'fe80::2', prefixlen: 64, scope: 253 }]);
+  });
+
+  test('adding an address that is there already is not an error; deleting one that is not is (exit 1)', async () => {
+    const k = kernel();
+    await runCmd(up, ['-q', 'vnet0', 'add', '10.0.0.5/24'], k);
+    const again = await runCmd(up, ['-q', 'vnet0', 'add', '10.0.0.5/24'], k);
+    expect(again).toEqual({ code: 0, stdout: '', stderr: '' });
+    const gone = await runCmd(up, ['-q', 'vnet0', 'del', '10.0.0.9'], k);
+    expect(gone).toEqual({ code: 1, stdout: '', stderr: 'vnet-up: vnet0: 10.0.0.9 is not an address of vnet0\n' });
+    const gone6 = await runCmd(up, ['-q', 'vnet0', 'del', '2001:db8::9'], k);
+    expect(gone6.stderr).toBe('vnet-up: vnet0: 2001:db8::9 is not an address of vnet0\n');
+  });
+
+  test('hw ether while relaying: the kernel says EBUSY → exit 1', async () => {
+    const k = kernel();
+    k.device('vnet0').vnet!.relay.slave = 'eth0';
+    const r = await runCmd(up, ['vnet0', 'hw', 'ether', '02:00:00:00:00:09'], k);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('vnet-up: vnet0: cannot set the MAC address to 02:00:00:00:00:09: device or resource busy\n');
+  });
+
+  test('-q prints nothing on success, errors still go to stderr', async () => {
+    const k = kernel();
+    expect(await runCmd(up, ['-q', 'vnet0', '10.0.0.2/24'], k)).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await runCmd(up, ['-q', 'vnet0', 'mtu', '70000'], k)).stderr).toMatch(/MTU must be from 68 to 65535/);
+  });
+
+  test('the default device is the only vnet device; with several, an error naming them', async () => {
+    const k = new FakeBinding();
+    k.addDevice('vnet0', { driver: 'tun' }); // libvirt's tap
+    k.addVnet('vtest', { seed: 1n });
+    const r = await runCmd(up, ['-q'], k);
+    expect(r.code).toBe(0);
+    expect(mutations(k)).toEqual([{ method: 'changeFlags', args: ['vtest', 1, 0] }]);
+    k.addVnet('vtest2');
+    const r2 = await runCmd(up, [], k);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/^vnet-up: there are 2 vnet devices \(vtest, vtest2\): say which one\n/);
   });
 });
 

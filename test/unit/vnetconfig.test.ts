@@ -59,8 +59,8 @@ describe('vnetconfig', () => {
     expect(r.stdout.startsWith('vnet1: flags=4226<BROADCAST,NOARP,MULTICAST>  mtu 1500\n')).toBe(true);
   });
 
-  test('-s adds the per-reason drop counters', async () => {
-    const r = await runCmd(run, ['-s', 'vnet0'], kernel());
+  test('-d adds the per-reason drop counters', async () => {
+    const r = await runCmd(run, ['-d', 'vnet0'], kernel());
     expect(r.stdout).toBe(
       VNET0_BLOCK.slice(0, -1) +
         '        TX drops 2  percent 2  time 0  no_slave 0  slave 0\n' +
@@ -72,7 +72,7 @@ describe('vnetconfig', () => {
   test('-j: an array with ip -j key names and exact 64-bit counters', async () => {
     const k = kernel();
     k.setVnetStats('vnet0', { rx_bytes: 18446744073709551615n });
-    const r = await runCmd(run, ['-j', '-s'], k);
+    const r = await runCmd(run, ['-j', '-d'], k);
     expect(r.stdout).toMatch(/"rx":\{"bytes":18446744073709551615,"packets":12,/);
     expect(r.stdout.endsWith('\n')).toBe(true);
     expect(r.stdout.trim().includes('\n')).toBe(false); // compact: one line
@@ -88,6 +88,97 @@ describe('vnetconfig', () => {
         info_data: { mode: 'percent', arg1: 80, arg2: 0, seed: 42, slave: 'eth0', stats: { tx_drop_percent: 2 } },
       },
     });
+  });
+
+  test("-s is ifconfig -s: net-tools' short table, byte for byte", async () => {
+    const k = kernel();
+    k.setLinkStats('vnet0', { rx_errors: 1n, rx_fifo_errors: 3n, tx_fifo_errors: 4n });
+    const r = await runCmd(run, ['-s', '-a'], k);
+    expect(r).toEqual({
+      code: 0,
+      stdout:
+        'Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n' +
+        'vnet0            1500       12      1      0 3             8      0      2      4 BMRU\n' +
+        'vnet1            1500        0      0      0 0             0      0      0      0 BMO\n',
+      stderr: '',
+    });
+  });
+
+  test('-s and -d together are a usage error', async () => {
+    const r = await runCmd(run, ['-s', '-d'], kernel());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot be used with option '-s, --short'/);
+  });
+
+  test('-j with no vnet device prints [] and exits 0', async () => {
+    const k = new FakeBinding();
+    k.addLoopback();
+    k.moduleLoaded = false;
+    expect(await runCmd(run, ['-j'], k)).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    expect(await runCmd(run, ['-j', '-a'], k)).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    // and with vnet devices that are all down
+    const k2 = new FakeBinding();
+    k2.addVnet('vnet0');
+    expect(await runCmd(run, ['-j'], k2)).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+  });
+
+  test('every address: secondary IPv4 and IPv6 lines, from one dump each (no per-device lookups)', async () => {
+    const k = kernel();
+    k.device('vnet0').addrs = [
+      { family: 'inet', local: '10.0.0.3', prefixlen: 24, scope: 0 },
+      { family: 'inet', local: '192.168.9.1', prefixlen: 16, broadcast: '192.168.255.255', scope: 0 },
+      { family: 'inet6', local: '2001:db8::2', prefixlen: 64, scope: 0 },
+    ];
+    k.clearCalls();
+    const r = await runCmd(run, [], k);
+    expect(r.stdout).toContain(
+      'vnet0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n' +
+        '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.255\n' +
+        '        inet 10.0.0.3  netmask 255.255.255.0  broadcast 0.0.0.0\n' +
+        '        inet 192.168.9.1  netmask 255.255.0.0  broadcast 192.168.255.255\n' +
+        '        inet6 2001:db8::2  prefixlen 64  scopeid 0x0<global>\n' +
+        '        ether 52:54:00:12:34:56',
+    );
+    expect(k.kernelCalls().map((c) => c.method)).toEqual([
+      'dumpLinks',
+      'dumpAddresses',
+      'openGenl',
+      'genl.dump',
+      'genl.close',
+    ]);
+    const j = JSON.parse((await runCmd(run, ['-j'], k)).stdout);
+    expect(j[0].addr_info.map((a: { local: string; secondary?: boolean }) => [a.local, a.secondary ?? false])).toEqual([
+      ['10.0.0.2', false],
+      ['10.0.0.3', true],
+      ['192.168.9.1', false],
+      ['2001:db8::2', false],
+    ]);
+  });
+
+  test('a vnet device whose name is not UTF-8 is shown, escaped as \\xNN', async () => {
+    const k = kernel();
+    const d = k.addVnet('weird', { seed: 1n });
+    d.nameBytes = Buffer.from([0x76, 0xff, 0x30]);
+    const r = await runCmd(run, ['-a'], k);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('v\\xff0: flags=4226<BROADCAST,NOARP,MULTICAST>  mtu 1500\n');
+    const j = JSON.parse((await runCmd(run, ['-a', '-j'], k)).stdout);
+    expect(j.map((x: { ifname: string }) => x.ifname)).toEqual(['vnet0', 'vnet1', 'v\\xff0']);
+  });
+
+  test('a device deleted between the dumps is skipped; the others are shown; exit 0', async () => {
+    const k = kernel();
+    // vnet1 goes away after the link dump, before the vnet_nl dump
+    const orig = k.dumpAddresses.bind(k);
+    k.dumpAddresses = () => {
+      const out = orig();
+      k.removeDevice('vnet1');
+      return out;
+    };
+    const r = await runCmd(run, ['-a'], k);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(VNET0_BLOCK);
+    expect(r.stderr).toBe('');
   });
 
   test('not a vnet device → 3', async () => {
