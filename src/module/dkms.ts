@@ -31,7 +31,7 @@ export interface Sources {
   dir: string;
   /** dkms.conf's PACKAGE_VERSION */
   version: string;
-  /** relative to dir: Kbuild, Makefile, dkms.conf, *.c, *.h, include/**.h */
+  /** relative to dir: Kbuild, Makefile, dkms.conf, *.c, *.h, probes/*, include/**.h */
   files: string[];
 }
 
@@ -44,7 +44,10 @@ function walk(sys: ModuleSystem, dir: string, rel = ''): string[] {
 
 function isSource(rel: string): boolean {
   if (['Kbuild', 'Makefile', 'dkms.conf'].includes(rel)) return true;
-  if (/^[^/]+\.[ch]$/.test(rel)) return !rel.endsWith('.mod.c'); // not kbuild's generated file
+  // not kbuild's generated files
+  if (/^[^/]+\.[ch]$/.test(rel)) return !rel.endsWith('.mod.c') && rel !== 'compat-autoconf.h';
+  // the feature probes Kbuild compiles into compat-autoconf.h
+  if (/^probes\/[^/]+\.(c|sh)$/.test(rel)) return true;
   return /^include\/.+\.h$/.test(rel);
 }
 

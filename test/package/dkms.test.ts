@@ -83,10 +83,12 @@ describe(`vnet-module with the real dkms, for the lab's 6.1 kernel`, () => {
     });
     expect(steps.install.stderr).toContain(`+ dkms install -m vnet -v ${PKG.version} -k ${kver} --force\n`);
     expect(steps.install.stderr).toMatch(/Installing to \/lib\/modules\/.*\/updates\/dkms/);
-    // exactly the shipped sources, copied from the installed package
-    const shipped = ok(['git', 'ls-files', 'kernel']).stdout.split('\n').filter((f) => /^kernel\/[^/]+$/.test(f));
+    // exactly the shipped sources (not .gitignore), copied from the installed package
+    const shipped = ok(['git', 'ls-files', 'kernel'])
+      .stdout.split('\n')
+      .filter((f) => /^kernel\/[^/.][^/]*$/.test(f));
     expect(steps.srcdir.stdout.split('\n').filter(Boolean).sort()).toEqual(
-      [...shipped.map((f) => f.slice('kernel/'.length)), 'include'].sort(),
+      [...shipped.map((f) => f.slice('kernel/'.length)), 'include', 'probes'].sort(),
     );
   });
 
