@@ -222,6 +222,12 @@ export interface EchoReply {
 export interface EchoSocket {
   /** Sends one request without waiting; returns its sequence number. */
   send(message: string): number;
+  /**
+   * Sends COUNT (1 to 16) requests for MESSAGE in one datagram without
+   * waiting (one system call; the kernel answers each, in order); returns
+   * their sequence numbers.
+   */
+  sendMany(message: string, count: number): number[];
   /** The next reply, waiting up to timeoutMs; null on timeout. */
   receive(timeoutMs: number): EchoReply | null;
   close(): void;
