@@ -1,0 +1,88 @@
+'use strict';
+/*
+ * The text of docs/performance.md around the figures: how each case is
+ * measured, and for a goal that a run misses, what bounds it (with that
+ * run's own figures where there is one to quote).
+ */
+const { ratioOf, fmtRatio } = require('./stats');
+
+function notes(recs, env) {
+  const echo = recs.filter((r) => r.case === 'control' && r.op === 'echo').sort((a, b) => a.round - b.round);
+  const ceiling = echo.length && echo[0].batch !== undefined ? fmtRatio(ratioOf(echo.map((r) => r.batch), echo.map((r) => r.c))) : null;
+  const single = env.tcg === 'thread=single';
+  const t = recs.filter((r) => r.case === 'accuracy' && r.kind === 'time');
+  const gaps = t.length ? Math.max(...t.map((r) => r.max_gap_us)) : null;
+
+  return {
+    datapathMethod:
+      'pktgen in `queue_xmit` mode (frames go through `dev_queue_xmit()`, so a qdisc such as netem applies, as for any sender), ' +
+      'a fresh skb per frame, to a foreign unicast MAC (every receiver drops the frame at the same early point), ' +
+      `${env.counts.frames} frames per run. A rate is frames handed to the first device per second, the ones a policy drops included: ` +
+      'the cost of a frame on that path. *veth direct* is pktgen into one end of a veth pair; *vnet relay* is pktgen into vnet0 relaying to ' +
+      'that veth; *vnet loopback* is vnet0 with no slave, looping every frame back to itself (its anchor is the veth pair). ' +
+      'Frame sizes are pktgen `pkt_size` 60 and 1514: 64 and 1518 bytes on the wire with the FCS. ' +
+      'Every path runs once per round, in the same order.',
+    scalingMethod:
+      'The same pktgen run split over two pktgen threads (`DEV@0`, `DEV@1`, one per vCPU). Under `thread=single` (the lab default) ' +
+      'qemu runs the guest\'s vCPUs in turn on one host thread, so two guest threads cannot go faster than one: that boot shows only that ' +
+      'nothing serialises worse with two. The goal is measured in a second boot with `LAB_TCG_THREAD=multi`, whose vCPUs run on host threads of their own.',
+    accuracyMethod:
+      `Percent mode: vnet0 relays to a veth at each loss L, ${env.counts.accuracy} pktgen frames from counters reset to zero; the observed drop ratio ` +
+      'against L in standard deviations of the binomial, z = (d/n - L) / sqrt(L (1 - L) / n). Random seeds (per-CPU draws), and once --seed 42 twice: ' +
+      'the same seed must drop the same frames. Time mode: `bench/c/timeedge` sets the policy (the phase starts inside that ioctl) and sends a numbered frame every ' +
+      '100 µs (spinning on the clock) out of vnet0; which ones came out of the veth\'s peer gives the window edges, each compared with where the policy puts it. ' +
+      'The goal is an error of at most 1 ms plus the gap between the two frames around the edge; a frame more than 1 ms from an edge whose fate differs from the ' +
+      "policy's is misplaced. The drop counter must agree with the frames that did not arrive.",
+    controlMethod:
+      'ECHO: `nl_echo_loop` (the seed\'s libnl calls in a loop, no auto-ack), the addon from Node in a tight loop (`test/native/bench/echo-rate.js`), ' +
+      '`vnet-echo -f -q` (its rate is (N - 1) / (T(-c N) - T(-c 1)), so that its start and exit cancel out), and the ceiling of a pipelined client on one ' +
+      `thread: the addon sending 16 requests per datagram with no bookkeeping (\`bench/guest/echo-batch.js\`). ${env.counts.echo} round trips ` +
+      `(${env.counts.flood} for vnet-echo -f). GET and SET: ${env.counts.ctl} requests, by ioctl and by generic netlink, the C client ` +
+      '(`bench/c/ctl_loop`, libnl for netlink) against the addon from Node (`bench/guest/ctl-node.js`); a SET alternates between percent 50 and 60 so that ' +
+      'every one builds and publishes a new policy. Each Node figure is a fresh process.',
+    cliMethod:
+      `Wall time as a script sees it (fork, exec, exit; stdout and stderr into pipes that are read), ${env.counts.reps} runs per command per round, ` +
+      'every command in turn; the figure is the median of the per-round medians, the ratio the median of the per-round ratios. ' +
+      'The commands run as installed: `bin/` shims, each loading its command\'s bundle (`dist/bundle/`, esbuild) with its V8 code cache.',
+    memoryMethod:
+      `Kernel memory: ${env.counts.devices} devices created at once (\`ip -batch\`) in a fresh namespace, /proc/meminfo before and after ` +
+      '(Slab + Percpu + VmallocUsed + KernelStack + PageTables, and MemFree as a cross-check), divided by their number; vnet devices against dummy devices ' +
+      '(the smallest Ethernet device). Addon RSS: a fresh Node process before and after loading the addon, and after 1000 ECHOs, a vnet dump, a link dump and an address dump.',
+    reproduce: [
+      '```sh',
+      'npm ci                     # once: dependencies and the build',
+      'npm run bench              # everything: ~1 h on this 2-core machine; writes this file and docs/performance.svg',
+      'npm run bench -- --rounds 5 --kernel 7 --cases datapath,control',
+      'npm run bench -- --smoke   # one round, small counts, checks only (what npm test runs)',
+      '```',
+    ].join('\n'),
+
+    // ---- missed goals: what bounds them
+    pass:
+      'A relayed frame is transmitted twice (vnet0, then the veth), against once for veth direct: the relay adds the second `dev_queue_xmit()` and the policy; ' +
+      'with no qdisc on vnet0 (IFF_NO_QUEUE) nothing else is queued twice.',
+    percent0:
+      'Percent mode draws a random number per frame (splitmix64 of the seed and a counter); at 0 % loss that draw is all it adds to pass.',
+    time0: 'Time mode reads the clock per frame (`ktime_get()`), which under TCG is an emulated device read, far dearer than on hardware.',
+    percentL:
+      'netem with loss drops in its enqueue before the veth\'s transmit, as percent mode drops before it; the difference is vnet0\'s own transmit in front.',
+    'scale-pass': single
+      ? 'The lab boot ran its vCPUs in turn (TCG thread=single).'
+      : 'Both vCPUs ran on host threads of their own (LAB_TCG_THREAD=multi), but on a 2-core host shared with the rest of the machine\'s work and with qemu\'s own I/O thread: two guest threads cannot get two whole host cores.',
+    'scale-percent0': 'As for pass: the host has 2 cores for 2 vCPUs and everything else.',
+    'scale-percent0s': 'As for pass; with a chosen seed the draws also share one atomic counter (reproducibility across CPUs needs one sequence).',
+    echo: 'A request costs the addon two system calls, as it costs the C client; what is left is the N-API call and building the JS string.',
+    flood:
+      (ceiling ? `The ceiling of pipelining from one thread, 16 requests per datagram and no bookkeeping, measured ${ceiling}× the C client in the same rounds: ` : '') +
+      'the kernel answers each request in the sender\'s context (genetlink parse, reply allocation, unicast), and that work per request, not the system calls, ' +
+      'is what a round trip costs under TCG. More requests in flight do not make the kernel faster; only more CPUs would, and `vnet-echo` is one thread.',
+    'cli-host': 'Node\'s own start (V8, the bootstrap) is the floor; a command adds its bundle (read with its code cache), commander\'s parse and the output.',
+    'cli-guest':
+      'In the guest every page of node and of the bundle comes from a lazily read disk image through TCG, and the first run of a binary is dearer than the ones the figures keep.',
+    crowd: 'The three dumps grow with the namespace (the link dump is not filtered by kind in the kernel before 6.x; the filter is done in the addon).',
+    'drop-3sigma': 'A z beyond 3 happens about 3 times in 1000 settings by chance; a repeat shows whether it is the generator.',
+    'time-edges': `Edges are seen only at frames: a gap between frames of up to ${gaps ?? '?'} µs was measured (the guest's sender is descheduled by TCG).`,
+  };
+}
+
+module.exports = { notes };
