@@ -44,28 +44,27 @@ function plot(goals, svg) {
       })
       .join('\n') + '\n',
   );
-  const h = 160 + 22 * withRatio.length;
+  const h = 170 + 26 * withRatio.length;
   const script = `
 set terminal svg size 900,${h} dynamic font "sans,11" background "#ffffff"
 set output "${svg}"
-set title "vnet, issue 9: measured ratios (bar: median of the rounds; whiskers: min-max) and goals (diamond)"
+set label 1 "vnet, issue 9: the ratios measured (bar: median of the rounds, whiskers: min to max)\\nand the goals (diamonds); blue: met, red: missed" at screen 0.01, screen 1 left front offset 0,-1
+set tmargin 4
 set style fill solid 0.6 border -1
 set ytics nomirror
-set yrange [-0.7:${withRatio.length - 0.3}] reverse
+set yrange [${withRatio.length - 0.3}:-0.7]
 set xrange [0:*]
 set xlabel "ratio"
 set grid xtics
-set key bottom right
+set key below
 unset ytics
 set ytics () 
 set ytics scale 0
 set lmargin 52
-set style line 1 lc rgb "#4a90d9"
-set style line 2 lc rgb "#d9534f"
-plot "${dat}" using (($2)/2):1:(0):(($2)/2):($1-0.35):($1+0.35):($6 ? 1 : 2):ytic(7) with boxxyerror lc variable notitle, \\
+set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb "#888888"
+plot "${dat}" using (($2)/2):1:(0):2:($1-0.35):($1+0.35):($6 > 0.5 ? 0x4a90d9 : 0xd9534f):ytic(7) with boxxyerror lc rgb variable notitle, \\
      "" using 2:1:3:4 with xerrorbars lc rgb "#333333" pt 0 notitle, \\
-     "" using 5:1 with points pt 13 ps 1.4 lc rgb "#222222" title "goal", \\
-     1 with lines lc rgb "#888888" dt 2 notitle
+     "" using 5:1 with points pt 13 ps 1.4 lc rgb "#222222" title "goal"
 `;
   const r = spawnSync('gnuplot', [], { input: script, encoding: 'utf8' });
   fs.rmSync(dat, { force: true });
