@@ -20,6 +20,7 @@
 import type { EchoReply, EchoSocket } from './binding/types';
 import type { Context } from './context';
 import type { Stopper } from './stop';
+import { emptyRttStats, type RttStats } from './format/echo';
 
 /** Requests kept in flight by -f. */
 export const FLOOD_WINDOW = 16;
@@ -55,8 +56,18 @@ export interface EchoEvents {
 export interface EchoTotals {
   sent: number;
   received: number;
-  /** round-trip times of the good replies, ns */
-  rtts: bigint[];
+  /** round-trip times of the good replies */
+  rtt: RttStats;
+}
+
+/** Counts RTT (ns) in S. */
+export function addRtt(s: RttStats, rtt: bigint): void {
+  if (s.count === 0 || rtt < s.min) s.min = rtt;
+  if (s.count === 0 || rtt > s.max) s.max = rtt;
+  s.count++;
+  s.sum += rtt;
+  const t = Number(rtt);
+  s.sumSq += t * t;
 }
 
 const MS = 1_000_000n;
@@ -95,7 +106,7 @@ function take(
   else {
     const rtt = now - sentAt;
     totals.received++;
-    totals.rtts.push(rtt);
+    addRtt(totals.rtt, rtt);
     ev.reply(seq, r.message, rtt);
   }
 }
@@ -115,7 +126,7 @@ async function floodLoop(
   plan: EchoPlan,
   ev: EchoEvents,
 ): Promise<EchoTotals> {
-  const totals: EchoTotals = { sent: 0, received: 0, rtts: [] };
+  const totals: EchoTotals = { sent: 0, received: 0, rtt: emptyRttStats() };
   const start = ctx.now();
   const deadline = plan.deadlineMs === undefined ? undefined : start + BigInt(Math.ceil(plan.deadlineMs)) * MS;
   const timeout = BigInt(Math.ceil(plan.timeoutMs)) * MS;
@@ -172,7 +183,7 @@ async function normalLoop(
   plan: EchoPlan,
   ev: EchoEvents,
 ): Promise<EchoTotals> {
-  const totals: EchoTotals = { sent: 0, received: 0, rtts: [] };
+  const totals: EchoTotals = { sent: 0, received: 0, rtt: emptyRttStats() };
   const window = NORMAL_WINDOW;
   const start = ctx.now();
   const deadline = plan.deadlineMs === undefined ? undefined : start + BigInt(Math.ceil(plan.deadlineMs)) * MS;
