@@ -4,7 +4,7 @@
  * npm run bench: issue 9's measurements, side by side with their anchors.
  *
  *   node bench/run.js [--smoke] [--rounds N] [--kernel V] [--cases LIST]
- *                     [--no-scaling] [--no-doc] [--keep FILE]
+ *                     [--no-scaling] [--no-doc] [--keep FILE] [--from FILE]
  *
  * 1. builds what it needs: the C clients (bench/c), the project if dist/
  *    is missing, gnuplot (Debian's gnuplot-nox) if it is not installed;
@@ -38,7 +38,7 @@ const ROOT = path.resolve(__dirname, '..');
 const say = (m) => process.stderr.write(`bench: ${m}\n`);
 
 function parseArgs(argv) {
-  const o = { smoke: false, rounds: undefined, kernel: '6.1', cases: null, scaling: true, doc: true, keep: null };
+  const o = { smoke: false, rounds: undefined, kernel: '6.1', cases: null, scaling: true, doc: true, keep: null, from: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -52,8 +52,9 @@ function parseArgs(argv) {
     else if (a === '--no-scaling') o.scaling = false;
     else if (a === '--no-doc') o.doc = false;
     else if (a === '--keep') o.keep = val();
+    else if (a === '--from') o.from = val();
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 26).map((l) => l.replace(/^ \*( |$)/, '')).join('\n') + '\n');
+      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 29).map((l) => l.replace(/^ \*( |$)/, '')).join('\n') + '\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -148,9 +149,39 @@ function git(...a) {
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
+/**
+ * The host's load while the bench runs: the 1-minute load average every
+ * 15 s, and the qemu processes that are not ours (other engineers' labs
+ * on the same cores).  The figures are only as good as the machine was
+ * quiet: the doc says how quiet it was.
+ */
+function watchLoad() {
+  const samples = [];
+  const others = new Set();
+  const sample = () => {
+    samples.push(os.loadavg()[0]);
+    const r = spawnSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' });
+    for (const l of String(r.stdout ?? '').split('\n')) {
+      const m = /^\s*(\d+)\s+\d+\s+(qemu-system\S*.*)$/.exec(l);
+      // ours run our kernel with our run directory on their command line
+      if (m && !m[2].includes(ROOT)) others.add(m[1]);
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 15000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    sample();
+    const s = [...samples].sort((a, b) => a - b);
+    return { cores: os.cpus().length, samples: s.length, min: s[0], median: s[s.length >> 1], max: s[s.length - 1], otherQemu: others.size };
+  };
+}
+
+/** Runs every case; returns the records and the run's own facts. */
+async function measure(o) {
   const t0 = Date.now();
+  const stopLoad = watchLoad();
   build();
   if (o.doc || o.smoke) ensureGnuplot();
   const recs = [];
@@ -159,21 +190,52 @@ async function main() {
     recs.push(...hostCli(o));
   }
   const guestCases = o.cases.filter((c) => c !== 'host');
-  let env = {};
   const failures = [];
   if (guestCases.length) {
     const g = await guest({ ...o, cases: guestCases, multi: false });
     recs.push(...g.recs);
     if (g.code !== 0) failures.push(`the guest bench exited ${g.code}`);
-    env = g.recs.find((r) => r.case === 'env') ?? {};
   }
   if (o.scaling && guestCases.includes('datapath')) {
     const g = await guest({ ...o, cases: ['scaling'], multi: true });
     recs.push(...g.recs.filter((r) => r.case !== 'env'));
     if (g.code !== 0) failures.push(`the scaling boot (LAB_TCG_THREAD=multi) exited ${g.code}`);
   }
-  if (o.keep) fs.writeFileSync(o.keep, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const load = stopLoad();
+  say(`host load (1-min average) during the run: median ${load.median.toFixed(2)}, ${load.min.toFixed(2)} to ${load.max.toFixed(2)} on ${load.cores} cores; ${load.otherQemu} other lab VM(s) seen`);
+  const meta = {
+    case: 'meta',
+    rounds: o.rounds,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    host: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}`,
+    load,
+    failures,
+  };
+  if (o.keep) fs.writeFileSync(o.keep, [...recs, meta].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return { recs, meta };
+}
 
+/** A kept run (--keep): its records and facts. */
+function readKept(file) {
+  const all = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  const meta = all.find((r) => r.case === 'meta');
+  if (!meta) throw new Error(`${file}: no "meta" record (not written by --keep?)`);
+  return { recs: all.filter((r) => r.case !== 'meta'), meta: { ...meta, failures: [...(meta.failures ?? [])] } };
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.from && o.doc) ensureGnuplot();
+  const { recs, meta } = o.from ? readKept(o.from) : await measure(o);
+  const failures = meta.failures;
+  const env = recs.find((r) => r.case === 'env') ?? {};
   const { goals, tables } = analyze(recs);
   process.stdout.write(`\n${goalsText(goals)}\n\n`);
 
@@ -182,7 +244,7 @@ async function main() {
     ...env,
     tcg: 'thread=single',
     scalingTcg: 'thread=multi',
-    rounds: o.rounds,
+    rounds: meta.rounds,
     counts: env.counts ?? {},
   };
   if (o.doc) {
@@ -195,15 +257,16 @@ async function main() {
       env: runEnv,
       notes: notes(recs, runEnv),
       plotFile: plotErr ? null : 'performance.svg',
-      commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`,
-      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
-      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-      host: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}`,
+      commit: meta.commit,
+      command: meta.command,
+      date: meta.date,
+      host: meta.host,
+      load: meta.load,
     });
     fs.writeFileSync(path.join(ROOT, 'docs', 'performance.md'), md);
     say('wrote docs/performance.md and docs/performance.svg');
   }
-  say(`done in ${Math.round((Date.now() - t0) / 1000)} s`);
+  say(`done${o.from ? ` (records of ${o.from})` : ''} in ${meta.seconds} s`);
 
   if (o.smoke) {
     // the plot must be drawable: into a scratch file

@@ -75,7 +75,7 @@ plot "${dat}" using (($2)/2):1:(0):2:($1-0.35):($1+0.35):($6 > 0.5 ? 0x4a90d9 : 
 }
 
 /** docs/performance.md. */
-function markdown({ goals, tables, env, notes, plotFile, commit, command, date, host }) {
+function markdown({ goals, tables, env, notes, plotFile, commit, command, date, host, load }) {
   const out = [];
   out.push('# Performance');
   out.push('');
@@ -86,6 +86,15 @@ function markdown({ goals, tables, env, notes, plotFile, commit, command, date, 
       `Each figure is the median of ${env.rounds} alternating rounds, with the rounds' minimum and maximum in parentheses.`,
   );
   out.push('');
+  if (load) {
+    out.push(
+      `**Host load during this run**: the 1-minute load average, sampled every 15 s (${load.samples} samples), was ${load.median.toFixed(2)} ` +
+        `(median; ${load.min.toFixed(2)} to ${load.max.toFixed(2)}) on ${load.cores} cores, and ${load.otherQemu} lab VM(s) other than the bench's own ran meanwhile ` +
+        "(other engineers' test suites on the same machine). The guest's vCPUs got what was left of the cores: a ratio within a round holds " +
+        'only as far as the load stayed even across it, and the spreads below show how far that was.',
+    );
+    out.push('');
+  }
   out.push('## Goals (issue 9)');
   out.push('');
   out.push(
