@@ -311,8 +311,13 @@ export interface VnetBinding {
   /** RTM_DELADDR (EADDRNOTAVAIL when absent). */
   delAddress(ifname: string, addr: AddressSpec): void;
 
-  /* rtnetlink dumps: one consistent snapshot each. */
-  dumpLinks(): LinkInfo[];
+  /*
+   * rtnetlink dumps: one consistent snapshot each.  dumpLinks(KIND): only
+   * the links of that kind, filtered by the kernel -- when that kind's
+   * driver is loaded, and from 4.19; otherwise all of them: check each
+   * link's kind.
+   */
+  dumpLinks(kind?: string): LinkInfo[];
   dumpAddresses(): AddressInfo[];
 
   /**
