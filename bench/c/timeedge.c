@@ -9,21 +9,28 @@
  * OFF_MS), the clock read just before and after the ioctl (the kernel
  * starts the phase inside it), then sends one numbered raw frame every
  * GAP_US microseconds (absolute deadlines, spinning) out of DEV for DURATION_MS,
- * noting CLOCK_MONOTONIC right before each send, while an AF_PACKET
- * socket on RXDEV (SLAVE's veth peer) collects what was relayed.
+ * noting CLOCK_MONOTONIC right before and right after each send, while an
+ * AF_PACKET socket on RXDEV (SLAVE's veth peer) collects what was relayed.
+ * The kernel judges a frame at some instant of its send(2), which is all
+ * that can be known of it: in the lab a vCPU can be descheduled inside
+ * the call for milliseconds (TCG runs the vCPUs in turn, on a shared
+ * host), so a frame is judged by that interval, not by one instant.
  *
- * Each frame's fate (relayed or dropped) against its send time gives the
- * edges: a window edge is where the fate changes, measured at the first
- * frame of the new fate.  Its error is the distance to where the policy
- * puts it (phase start + k * period, + ON for a closing edge); the bound
- * is 1 ms plus the gap between the two frames around it.  Frames more
- * than 1 ms away from any edge whose fate differs from the policy's are
- * counted as misplaced (there must be none).
+ * Each frame's fate (relayed or dropped) against its send interval gives
+ * the edges: a window edge is where the fate changes, measured at the
+ * first frame of the new fate.  Its error is the distance from that
+ * frame's send interval to where the policy puts the edge (phase start +
+ * k * period, + ON for a closing edge; 0 when the interval holds it); the
+ * bound is 1 ms plus the gap between the two frames around it.  A frame
+ * whose send interval, widened by 1 ms each side, lies in one phase of the
+ * policy, and whose fate differs from that phase's, is misplaced (there
+ * must be none).
  *
  * Prints key=value lines: frames, relayed, dropped, edges, max_err_us,
  * max_gap_us, max_excess_us (the largest error less its gap: the goal is
  * at most 1000), bad_edges (error above the bound), misplaced, set_us
- * (the ioctl's duration, the uncertainty of the phase start).
+ * (the ioctl's duration, the uncertainty of the phase start), max_send_us
+ * (the longest send(2)).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,6 +65,14 @@ static int64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Which phase T is in: 2 * window number, + 1 in the drop part. */
+static int64_t segment(int64_t t, int64_t start, int64_t period, int64_t on)
+{
+	int64_t d = t - start, w = d >= 0 ? d / period : (d - period + 1) / period;
+
+	return 2 * w + (d - w * period >= on);
 }
 
 static int packet_socket(const char *dev, int *ifindex)
@@ -99,7 +114,7 @@ int main(int argc, char **argv)
 	long bad = 0, misplaced = 0;
 	int64_t t_before, t_after, start, period, on, max_err = 0, max_gap = 0;
 	int64_t max_excess = INT64_MIN;
-	int64_t *sent_at;
+	int64_t *sent_at, *done_at, max_send = 0;
 	struct vnet_relay_info info = { 0 };
 	struct ifreq ifr = { 0 };
 	struct frame f = { 0 };
@@ -119,11 +134,12 @@ int main(int argc, char **argv)
 		return 2;
 	n = dur_ms * 1000 / gap_us;
 	sent_at = calloc(n, sizeof(*sent_at));
+	done_at = calloc(n, sizeof(*done_at));
 	seen = calloc(n, 1);
 	tx = packet_socket(argv[1], &txi);
 	rx = packet_socket(argv[3], &rxi);
 	ctl = socket(AF_INET, SOCK_DGRAM, 0);
-	if (!sent_at || !seen || tx < 0 || rx < 0 || ctl < 0) {
+	if (!sent_at || !done_at || !seen || tx < 0 || rx < 0 || ctl < 0) {
 		fprintf(stderr, "timeedge: setup: %s\n", strerror(errno));
 		return 1;
 	}
@@ -161,6 +177,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "timeedge: send %ld: %s\n", i, strerror(errno));
 			return 1;
 		}
+		done_at[i] = mono_ns();
 		drain(rx, seen, n, 0);
 	}
 	drain(rx, seen, n, 300);
@@ -171,29 +188,34 @@ int main(int argc, char **argv)
 	period = (on_ms + off_ms) * 1000000LL;
 	on = on_ms * 1000000LL;
 	for (i = 0; i < n; i++) {
-		int64_t ph = (sent_at[i] - start) % period;
-		int64_t to_edge = ph < on ? (ph < on - ph ? ph : on - ph)
-					  : (ph - on < period - ph ? ph - on : period - ph);
+		int64_t a = segment(sent_at[i] - 1000000, start, period, on);
+		int64_t b = segment(done_at[i] + 1000000, start, period, on);
 
 		relayed += seen[i];
-		if (to_edge > 1000000 && seen[i] != (ph < on))
+		if (done_at[i] - sent_at[i] > max_send)
+			max_send = done_at[i] - sent_at[i];
+		/* one phase all along: relayed in an even one, dropped in an odd one */
+		if (a == b && seen[i] != !(a & 1))
 			misplaced++;
 		if (i == 0 || seen[i] == seen[i - 1])
 			continue;
 		{
-			/* the policy's edge nearest to this frame */
+			/* the policy's edge nearest to this frame's send interval */
 			int64_t base = start + (sent_at[i] - start) / period * period;
-			int64_t cands[3] = { base, base + on, base + period };
+			int64_t cands[4] = { base - period + on, base, base + on, base + period };
 			int64_t err = INT64_MAX, gap = sent_at[i] - sent_at[i - 1];
 			int k;
 
-			/* rising edges open a window (base, base + period), falling close one */
-			for (k = 0; k < 3; k++) {
-				int64_t e;
+			/* rising edges open a window (base + k * period), falling close one (+ on) */
+			for (k = 0; k < 4; k++) {
+				int64_t e = 0;
 
-				if ((k == 1) != !seen[i])
+				if ((k == 0 || k == 2) != !seen[i])
 					continue;
-				e = llabs(sent_at[i] - cands[k]);
+				if (cands[k] < sent_at[i])
+					e = sent_at[i] - cands[k];
+				else if (cands[k] > done_at[i])
+					e = cands[k] - done_at[i];
 				if (e < err)
 					err = e;
 			}
@@ -210,10 +232,11 @@ int main(int argc, char **argv)
 	}
 	printf("frames=%ld\nrelayed=%ld\ndropped=%ld\nedges=%ld\nmax_err_us=%lld\n"
 	       "max_gap_us=%lld\nmax_excess_us=%lld\nbad_edges=%ld\nmisplaced=%ld\n"
-	       "set_us=%lld\n",
+	       "set_us=%lld\nmax_send_us=%lld\n",
 	       n, relayed, n - relayed, edges, (long long)(max_err / 1000),
 	       (long long)(max_gap / 1000),
 	       (long long)(edges ? max_excess / 1000 : 0), bad, misplaced,
-	       (long long)((t_after - t_before) / 1000));
+	       (long long)((t_after - t_before) / 1000),
+	       (long long)(max_send / 1000));
 	return 0;
 }

@@ -143,6 +143,7 @@ function accuracy(recs, goals, tables) {
       maxErr: `${r.max_err_us} µs`,
       maxGap: `${r.max_gap_us} µs`,
       excess: `${r.max_excess_us} µs`,
+      send: r.max_send_us === undefined ? '' : `${r.max_send_us} µs`,
       misplaced: r.misplaced,
       counters: r.counter_dropped === r.dropped ? 'agree' : `counter ${r.counter_dropped} ≠ ${r.dropped}`,
     });

@@ -30,9 +30,11 @@ function notes(recs, env) {
       `Percent mode: vnet0 relays to a veth at each loss L, ${env.counts.accuracy} pktgen frames from counters reset to zero; the observed drop ratio ` +
       'against L in standard deviations of the binomial, z = (d/n - L) / sqrt(L (1 - L) / n). Random seeds (per-CPU draws), and once --seed 42 twice: ' +
       'the same seed must drop the same frames. Time mode: `bench/c/timeedge` sets the policy (the phase starts inside that ioctl) and sends a numbered frame every ' +
-      '100 µs (spinning on the clock) out of vnet0; which ones came out of the veth\'s peer gives the window edges, each compared with where the policy puts it. ' +
-      'The goal is an error of at most 1 ms plus the gap between the two frames around the edge; a frame more than 1 ms from an edge whose fate differs from the ' +
-      "policy's is misplaced. The drop counter must agree with the frames that did not arrive.",
+      '100 µs (spinning on the clock) out of vnet0, the clock read before and after each send(2); which ones came out of the veth\'s peer gives the window edges, ' +
+      'each compared with where the policy puts it. The kernel judges a frame at some instant inside its send(2), and that is all the sender can know: ' +
+      'a frame counts by its send interval (in the lab a vCPU can be descheduled inside the call for milliseconds, see the longest send). ' +
+      'The goal is an error of at most 1 ms plus the gap between the two frames around the edge; a frame whose send interval, widened by 1 ms each side, ' +
+      "lies in one phase of the policy and whose fate differs from that phase's is misplaced. The drop counter must agree with the frames that did not arrive.",
     controlMethod:
       'ECHO: `nl_echo_loop` (the seed\'s libnl calls in a loop, no auto-ack), the addon from Node in a tight loop (`test/native/bench/echo-rate.js`), ' +
       '`vnet-echo -f -q` (its rate is (N - 1) / (T(-c N) - T(-c 1)), so that its start and exit cancel out), and the ceiling of a pipelined client on one ' +
