@@ -14,7 +14,12 @@
  *             (bench/guest/ctl-node.js); a SET alternates between percent
  *             50 and 60 so every one changes the device.
  *
- * Each Node figure runs in a fresh process, as the C client does.
+ * Each Node figure runs in a fresh process, as the C client does.  In a
+ * round every client runs TRIES times, in turn, and keeps its best: the
+ * other work on this shared 2-core host only ever slows a run down (one
+ * boot saw the Node client at 44.6k/s in one round and 26k/s in the next
+ * while the C client held 35-37k/s), and the best run is the one it
+ * disturbed least.
  */
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -35,6 +40,14 @@ function wall(argv) {
 }
 
 const CTL_MODES = ['ioctl-get', 'ioctl-set', 'genl-get', 'genl-set'];
+const TRIES = 3;
+
+/** Runs each of fns TRIES times, in turn; returns each one's results. */
+function inTurn(fns) {
+  const out = fns.map(() => []);
+  for (let t = 0; t < TRIES; t++) fns.forEach((f, i) => out[i].push(f()));
+  return out;
+}
 
 function control(_b, { rounds, echoCount, floodCount, ctlCount }) {
   quiet('ip', 'link', 'del', 'vbc0');
@@ -48,19 +61,27 @@ function control(_b, { rounds, echoCount, floodCount, ctlCount }) {
   node(echoRate, '100');
   wall([vnetEcho, '-f', '-q', '-c', '1']);
   for (let round = 1; round <= rounds; round++) {
-    const c = rate(sh(path.join(BIN, 'nl_echo_loop'), String(echoCount)));
-    const out = node(echoRate, String(echoCount));
-    const n = rate(out);
-    const syscalls = Number(/([\d.]+) syscalls\/request/.exec(out)[1]);
-    const t1 = wall([vnetEcho, '-f', '-q', '-c', '1']);
-    const tn = wall([vnetEcho, '-f', '-q', '-c', String(floodCount)]);
-    const flood = (floodCount - 1) / (tn - t1);
-    const batch = rate(node(echoBatch, String(echoCount)));
+    const [cs, outs, t1s, tns, batches] = inTurn([
+      () => rate(sh(path.join(BIN, 'nl_echo_loop'), String(echoCount))),
+      () => node(echoRate, String(echoCount)),
+      () => wall([vnetEcho, '-f', '-q', '-c', '1']),
+      () => wall([vnetEcho, '-f', '-q', '-c', String(floodCount)]),
+      () => rate(node(echoBatch, String(echoCount))),
+    ]);
+    const c = Math.max(...cs);
+    const n = Math.max(...outs.map(rate));
+    const syscalls = Math.max(...outs.map((o) => Number(/([\d.]+) syscalls\/request/.exec(o)[1])));
+    const flood = (floodCount - 1) / (Math.min(...tns) - Math.min(...t1s));
+    const batch = Math.max(...batches);
     emit({ case: 'control', op: 'echo', round, c, node: n, flood, batch, syscalls, count: echoCount, floodCount });
     log(`control round ${round}: ECHO C ${c}/s, Node ${n}/s (${syscalls} syscalls), vnet-echo -f ${Math.round(flood)}/s, sendMany ceiling ${batch}/s`);
     for (const mode of CTL_MODES) {
-      const cc = rate(sh(path.join(BIN, 'ctl_loop'), mode, 'vbc0', String(ctlCount)));
-      const nn = rate(node(ctlNode, mode, 'vbc0', String(ctlCount)));
+      const [ccs, nns] = inTurn([
+        () => rate(sh(path.join(BIN, 'ctl_loop'), mode, 'vbc0', String(ctlCount))),
+        () => rate(node(ctlNode, mode, 'vbc0', String(ctlCount))),
+      ]);
+      const cc = Math.max(...ccs);
+      const nn = Math.max(...nns);
       emit({ case: 'control', op: mode, round, c: cc, node: nn, count: ctlCount });
       log(`control round ${round}: ${mode} C ${cc}/s, Node ${nn}/s`);
     }

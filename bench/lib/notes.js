@@ -41,10 +41,12 @@ function notes(recs, env) {
       `thread: the addon sending 16 requests per datagram with no bookkeeping (\`bench/guest/echo-batch.js\`). ${env.counts.echo} round trips ` +
       `(${env.counts.flood} for vnet-echo -f). GET and SET: ${env.counts.ctl} requests, by ioctl and by generic netlink, the C client ` +
       '(`bench/c/ctl_loop`, libnl for netlink) against the addon from Node (`bench/guest/ctl-node.js`); a SET alternates between percent 50 and 60 so that ' +
-      'every one builds and publishes a new policy. Each Node figure is a fresh process.',
+      'every one builds and publishes a new policy. Each Node figure is a fresh process. In a round every client runs 3 times, in turn, and keeps its best ' +
+      '(for vnet-echo -f: the fastest -c 1 and the fastest -c N): the other work on this shared host only ever slows a run down.',
     cliMethod:
       `Wall time as a script sees it (fork, exec, exit; stdout and stderr into pipes that are read), ${env.counts.reps} runs per command per round, ` +
-      'every command in turn; the figure is the median of the per-round medians, the ratio the median of the per-round ratios. ' +
+      'every command in turn; a round\'s figure for a command is its fastest run (the other work on this shared host only ever adds time to a run, and the fastest ' +
+      'is the one it disturbed least); the figure is the median of the per-round figures, the ratio the median of the per-round ratios. ' +
       'The commands run as installed: `bin/` shims, each loading its command\'s bundle (`dist/bundle/`, esbuild) with its V8 code cache.',
     memoryMethod:
       `Kernel memory: ${env.counts.devices} devices created at once (\`ip -batch\`) in a fresh namespace, /proc/meminfo before and after ` +
@@ -81,7 +83,9 @@ function notes(recs, env) {
     'cli-host': 'Node\'s own start (V8, the bootstrap) is the floor; a command adds its bundle (read with its code cache), commander\'s parse and the output.',
     'cli-guest':
       'In the guest every page of node and of the bundle comes from a lazily read disk image through TCG, and the first run of a binary is dearer than the ones the figures keep.',
-    crowd: 'The three dumps grow with the namespace (the link dump is not filtered by kind in the kernel before 6.x; the filter is done in the addon).',
+    crowd:
+      'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
+      'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
     'drop-3sigma': 'A z beyond 3 happens about 3 times in 1000 settings by chance; a repeat shows whether it is the generator.',
     'time-edges': `Edges are seen only at frames: a gap between frames of up to ${gaps ?? '?'} µs was measured (the guest's sender is descheduled by TCG).`,
   };
