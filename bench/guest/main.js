@@ -22,7 +22,7 @@ const ALL = ['datapath', 'accuracy', 'control', 'cli', 'memory'];
 
 /** Counts: the in a full run, small ones in the smoke run. */
 const N = smoke
-  ? { frames: 20000, accuracy: 10000, edgeMs: 300, echo: 2000, flood: 5000, ctl: 1000, reps: 2, crowd: 100, devices: 100 }
+  ? { frames: 20000, accuracy: 10000, edgeMs: 300, echo: 2000, flood: 20000, ctl: 1000, reps: 2, crowd: 100, devices: 100 }
   : { frames: 200000, accuracy: 100000, edgeMs: 1500, echo: 20000, flood: 100000, ctl: 10000, reps: 5, crowd: 1000, devices: 1000 };
 
 const b = require('../../dist/binding/native.js').loadNativeBinding();
