@@ -12,6 +12,12 @@ function notes(recs, env) {
   const single = env.tcg === 'thread=single';
   const t = recs.filter((r) => r.case === 'accuracy' && r.kind === 'time');
   const gaps = t.length ? Math.max(...t.map((r) => r.max_gap_us)) : null;
+  const sends = t.length && t[0].max_send_us !== undefined ? Math.max(...t.map((r) => r.max_send_us)) : null;
+  // the guest's fixed cost of a command: a --version, against node -e 0
+  const guestCli = (name) => recs.find((r) => r.case === 'cli' && r.where === 'guest' && r.name === name);
+  const gNode = guestCli('node -e 0');
+  const gVersion = guestCli('vnet-monitor --version');
+  const versionRatio = gNode && gVersion ? fmtRatio(ratioOf(gVersion.ms, gNode.ms)) : null;
 
   return {
     datapathMethod:
@@ -42,7 +48,9 @@ function notes(recs, env) {
       `(${env.counts.flood} for vnet-echo -f). GET and SET: ${env.counts.ctl} requests, by ioctl and by generic netlink, the C client ` +
       '(`bench/c/ctl_loop`, libnl for netlink) against the addon from Node (`bench/guest/ctl-node.js`); a SET alternates between percent 50 and 60 so that ' +
       'every one builds and publishes a new policy. Each Node figure is a fresh process. In a round every client runs 3 times, in turn, and keeps its best ' +
-      '(for vnet-echo -f: the fastest -c 1 and the fastest -c N): the other work on this shared host only ever slows a run down.',
+      '(for vnet-echo -f: the fastest -c 1 and the fastest -c N): the other work on this shared host only ever slows a run down. ' +
+      'The GET and SET rows have no goal; one known cost: the addon opens an AF_INET socket for each ioctl (socket, ioctl, close) where the C client keeps one, ' +
+      'which a command, making one or two ioctls, pays once.',
     cliMethod:
       `Wall time as a script sees it (fork, exec, exit; stdout and stderr into pipes that are read), ${env.counts.reps} runs per command per round, ` +
       'every command in turn; a round\'s figure for a command is its fastest run (the other work on this shared host only ever adds time to a run, and the fastest ' +
@@ -82,12 +90,21 @@ function notes(recs, env) {
       'is what a round trip costs under TCG. More requests in flight do not make the kernel faster; only more CPUs would, and `vnet-echo` is one thread.',
     'cli-host': 'Node\'s own start (V8, the bootstrap) is the floor; a command adds its bundle (read with its code cache), commander\'s parse and the output.',
     'cli-guest':
-      'In the guest every page of node and of the bundle comes from a lazily read disk image through TCG, and the first run of a binary is dearer than the ones the figures keep.',
+      (versionRatio
+        ? `What every command pays before doing anything shows in \`vnet-monitor --version\`: ${versionRatio}× node -e 0 in the guest against about 1.1× on the host. `
+        : '') +
+      'Under TCG, reading the ~250 KB bundle and deserialising its code cache cost several times what they cost on the host, relative to Node\'s own start; ' +
+      'a real call then adds loading the addon (dlopen of a 700 KB C++ shared library, its relocations) and its kernel round trips, ' +
+      'and vnet-module status also runs modinfo. Bundling and the code cache are done; what would remove the rest is a V8 startup snapshot ' +
+      '(`node --build-snapshot`, Node ≥ 18.8), which the bin/ shims cannot ask for with a plain `#!/usr/bin/env node` line: not done.',
     crowd:
       'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
       'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
     'drop-3sigma': 'A z beyond 3 happens about 3 times in 1000 settings by chance; a repeat shows whether it is the generator.',
-    'time-edges': `Edges are seen only at frames: a gap between frames of up to ${gaps ?? '?'} µs was measured (the guest's sender is descheduled by TCG).`,
+    'time-edges':
+      `Edges are seen only at frames: a gap between frames of up to ${gaps ?? '?'} µs was measured` +
+      (sends !== null ? `, and a single send(2) took up to ${sends} µs` : '') +
+      ' (the guest\'s sender is descheduled: TCG runs the vCPUs in turn, on a shared host).',
   };
 }
 
