@@ -246,6 +246,7 @@ async function main() {
     scalingTcg: 'thread=multi',
     rounds: meta.rounds,
     counts: env.counts ?? {},
+    load: meta.load,
   };
   if (o.doc) {
     const svg = path.join(ROOT, 'docs', 'performance.svg');

@@ -9,7 +9,13 @@ const { ratioOf, fmtRatio } = require('./stats');
 function notes(recs, env) {
   const echo = recs.filter((r) => r.case === 'control' && r.op === 'echo').sort((a, b) => a.round - b.round);
   const ceiling = echo.length && echo[0].batch !== undefined ? fmtRatio(ratioOf(echo.map((r) => r.batch), echo.map((r) => r.c))) : null;
-  const single = env.tcg === 'thread=single';
+  const load = env.load;
+  const loadText = load ? `a load average of ${load.median.toFixed(1)} (up to ${load.max.toFixed(1)}) on ${load.cores} cores during the run` : 'the rest of the machine\'s work';
+  // the scaling boot's own anchor: veth direct, 1 thread against 2
+  const sc = (p, th) => recs.filter((r) => r.case === 'scaling' && r.path === p && r.size === 60 && r.threads === th).sort((a, b) => a.round - b.round).map((r) => r.pps);
+  const vethScale = sc('veth', 1).length && sc('veth', 2).length ? fmtRatio(ratioOf(sc('veth', 2), sc('veth', 1))) : null;
+  const vethOdd = sc('veth', 1).length > 0 && sc('veth', 1).every((v, i) => v < (sc('pass', 1)[i] ?? 0));
+  const floodOfCeiling = echo.length && echo[0].batch !== undefined ? fmtRatio(ratioOf(echo.map((r) => r.flood), echo.map((r) => r.batch))) : null;
   const t = recs.filter((r) => r.case === 'accuracy' && r.kind === 'time');
   const gaps = t.length ? Math.max(...t.map((r) => r.max_gap_us)) : null;
   const sends = t.length && t[0].max_send_us !== undefined ? Math.max(...t.map((r) => r.max_send_us)) : null;
@@ -63,7 +69,7 @@ function notes(recs, env) {
     reproduce: [
       '```sh',
       'npm ci                     # once: dependencies and the build',
-      'npm run bench              # everything: ~1 h on this 2-core machine; writes this file and docs/performance.svg',
+      'npm run bench              # everything: 15 min on this 2-core machine (two boots); writes this file and docs/performance.svg',
       'npm run bench -- --rounds 5 --kernel 7 --cases datapath,control',
       'npm run bench -- --smoke   # one round, small counts, checks only (what npm test runs)',
       '```',
@@ -75,19 +81,26 @@ function notes(recs, env) {
       'with no qdisc on vnet0 (IFF_NO_QUEUE) nothing else is queued twice.',
     percent0:
       'Percent mode draws a random number per frame (splitmix64 of the seed and a counter); at 0 % loss that draw is all it adds to pass.',
-    time0: 'Time mode reads the clock per frame (`ktime_get()`), which under TCG is an emulated device read, far dearer than on hardware.',
+    time0:
+      'Time mode reads the clock per frame (`ktime_get()`) and divides by the period; under TCG the guest\'s clock read is emulated, dearer against the rest ' +
+      'of the path than on hardware (the guest\'s clocksource was not recorded by this run).',
     percentL:
       'netem with loss drops in its enqueue before the veth\'s transmit, as percent mode drops before it; the difference is vnet0\'s own transmit in front.',
-    'scale-pass': single
-      ? 'The lab boot ran its vCPUs in turn (TCG thread=single).'
-      : 'Both vCPUs ran on host threads of their own (LAB_TCG_THREAD=multi), but on a 2-core host shared with the rest of the machine\'s work and with qemu\'s own I/O thread: two guest threads cannot get two whole host cores.',
-    'scale-percent0': 'As for pass: the host has 2 cores for 2 vCPUs and everything else.',
+    'scale-pass':
+      'Measured in the second boot, whose vCPUs run on host threads of their own (LAB_TCG_THREAD=multi), on a 2-core host with ' +
+      `${loadText}: two vCPU threads could not get two whole cores, and the per-round ratios scattered widely (see the spreads` +
+      (vethScale ? `; veth direct, the anchor, gave ${vethScale} in the same boot` : '') +
+      ')' +
+      (vethOdd ? ', and there its one-thread rate stayed below the relay\'s one-thread rate in every round, which no cost of the paths explains: that boot\'s figures say more about the host than about vnet' : '') +
+      '. This run can show scaling neither way; it needs an idle host with more cores than vCPUs.',
+    'scale-percent0': 'As for pass: the 2-core host was shared by the 2 vCPUs and the other work.',
     'scale-percent0s': 'As for pass; with a chosen seed the draws also share one atomic counter (reproducibility across CPUs needs one sequence).',
     echo: 'A request costs the addon two system calls, as it costs the C client; what is left is the N-API call and building the JS string.',
     flood:
       (ceiling ? `The ceiling of pipelining from one thread, 16 requests per datagram and no bookkeeping, measured ${ceiling}× the C client in the same rounds: ` : '') +
       'the kernel answers each request in the sender\'s context (genetlink parse, reply allocation, unicast), and that work per request, not the system calls, ' +
-      'is what a round trip costs under TCG. More requests in flight do not make the kernel faster; only more CPUs would, and `vnet-echo` is one thread.',
+      'is what a round trip costs under TCG. More requests in flight do not make the kernel faster; only more CPUs would, and `vnet-echo` is one thread. ' +
+      (floodOfCeiling ? `vnet-echo -f itself reached ${floodOfCeiling} of that ceiling; the rest is its own per-reply work in JS (the map of requests in flight, a clock reading per batch, the RTT sums).` : ''),
     'cli-host': 'Node\'s own start (V8, the bootstrap) is the floor; a command adds its bundle (read with its code cache), commander\'s parse and the output.',
     'cli-guest':
       (versionRatio
@@ -96,7 +109,9 @@ function notes(recs, env) {
       'Under TCG, reading the ~250 KB bundle and deserialising its code cache cost several times what they cost on the host, relative to Node\'s own start; ' +
       'a real call then adds loading the addon (dlopen of a 700 KB C++ shared library, its relocations) and its kernel round trips, ' +
       'and vnet-module status also runs modinfo. Bundling and the code cache are done; what would remove the rest is a V8 startup snapshot ' +
-      '(`node --build-snapshot`, Node ≥ 18.8), which the bin/ shims cannot ask for with a plain `#!/usr/bin/env node` line: not done.',
+      '(`node --build-snapshot`, Node ≥ 18.8), which the bin/ shims cannot ask for with a plain `#!/usr/bin/env node` line: not done. ' +
+      'vnet-echo, the slowest here, also resolves the generic-netlink family and sets up its Ctrl-C handling (signal handlers, an AbortController) before its one ' +
+      'round trip; it was not profiled further.',
     crowd:
       'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
       'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
