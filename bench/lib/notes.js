@@ -82,8 +82,8 @@ function notes(recs, env) {
     percent0:
       'Percent mode draws a random number per frame (splitmix64 of the seed and a counter); at 0 % loss that draw is all it adds to pass.',
     time0:
-      'Time mode reads the clock per frame (`ktime_get()`) and divides by the period; under TCG the guest\'s clock read is emulated, dearer against the rest ' +
-      'of the path than on hardware (the guest\'s clocksource was not recorded by this run).',
+      'Time mode reads the clock per frame (`ktime_get()`) and divides by the period. The 6.1 guest\'s clocksource under TCG is hpet (seen in a separate boot; ' +
+      'available: hpet, acpi_pm, no TSC), so each read is an emulated MMIO access, far dearer against the rest of the path than a TSC read on hardware.',
     percentL:
       'netem with loss drops in its enqueue before the veth\'s transmit, as percent mode drops before it; the difference is vnet0\'s own transmit in front.',
     'scale-pass':
