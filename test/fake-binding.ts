@@ -10,15 +10,20 @@
  *    ("ioctl(SIOCGIFINDEX)", "ioctl(SIOCDEVPRIVATE+1)", "genl VNET_CMD_SET",
  *    "rtnl RTM_GETLINK", "genl_ctrl_resolve"), ifname and the kernel
  *    module's extack texts;
- *  - the module's semantics: relay validation (EINVAL / ENODEV / ELOOP /
- *    EBUSY), arg1/arg2 read back as 0 when ignored, reseeding on every SET,
- *    adopting a slave (its MAC, ARP on, MTU capped) and letting it go,
- *    slave loss on unregister, events to subscribed sockets, EPERM for
- *    mutating commands when unprivileged, ENOENT when not loaded;
+ *  - the module's semantics: a transmit and a receive policy per device
+ *    (test/fake-policy.ts: pass, percent, time, gemodel; validation with
+ *    the kernel's extack texts, arguments read back as 0 when ignored,
+ *    reseeding on every SET, auto-revert on the fake clock with a
+ *    REVERTED event), relay validation (EINVAL / ENODEV / ELOOP / EBUSY),
+ *    several vnet devices sharing a slave, adopting a slave (its MAC, ARP
+ *    on, MTU capped) and letting it go, slave loss on unregister, events
+ *    to subscribed sockets, EPERM for mutating commands when
+ *    unprivileged, ENOENT when not loaded;
  *  - ifconfig's view: SIOCSIFADDR's classful netmask and broadcast,
  *    SIOCSIFFLAGS's changeable flags, RUNNING from the carrier, MTU range.
  *
- * Programmable: add/remove devices, set or add counters, simulate traffic,
+ * Programmable: add/remove devices, set or add counters, simulate traffic
+ * (transmit(), and receive() of frames for a device's address),
  * inject errors, and inspect every call (`calls`, each with `sent`: false
  * when the call was rejected by argument validation, i.e. nothing was sent
  * to the kernel).
@@ -31,8 +36,6 @@
  * full receive queue (ENOBUFS): `eventsLost` and `lostBefore` as the addon
  * reports them.
  */
-import { isIPv4 } from 'node:net';
-
 import { ABI } from '../src/abi';
 import { VnetSystemError } from '../src/binding/errors';
 import type {
@@ -51,7 +54,21 @@ import type {
   VnetState,
   VnetStats,
 } from '../src/binding/types';
+import {
+  devArg,
+  ifnameArg,
+  INT32_MAX,
+  intArg,
+  ipv4Arg,
+  relayInfoArg,
+  setRequestArg,
+  str,
+  typeError,
+  UINT32_MAX,
+  wrongType,
+} from './fake-args';
 import { FakeEchoSocket } from './fake-echo';
+import { appliedArgs, decide, Direction, directionsOf, FakePolicy, newPolicy, PolicyRequest, policyState, validatePolicy } from './fake-policy';
 import * as rtnl from './fake-rtnl';
 import type { FakeAddr } from './fake-rtnl';
 
@@ -118,18 +135,21 @@ export interface FakeDevice {
   rpFilter?: number;
   /** the core's own counters (what linkStats adds on top of the driver's) */
   link: LinkStats;
-  /** has an rx_handler already (bridge port, bond slave, macvlan, vnet slave) */
+  /** has an rx_handler of another kind already (bridge port, bond slave,
+   * macvlan lower device): vnet devices share a slave (a port), not these */
   busy: boolean;
   /** vnet devices only */
-  vnet?: {
-    relay: RelayInfo;
-    seed: bigint;
-    stats: VnetStats;
-    ownMac: string;
-    /** fake clock (ms) of the last SET: the time mode's phase origin */
-    phaseStartMs: number;
-    rng: bigint;
-  };
+  vnet?: FakeVnet;
+}
+
+/** A vnet device's own state: its slave and its two policies (fake-policy.ts). */
+export interface FakeVnet {
+  /** "" = loopback mode */
+  slave: string;
+  tx: FakePolicy;
+  rx: FakePolicy;
+  stats: VnetStats;
+  ownMac: string;
 }
 
 export type FakeDeviceOptions = Partial<Omit<FakeDevice, 'link' | 'vnet'>> & {
@@ -137,7 +157,10 @@ export type FakeDeviceOptions = Partial<Omit<FakeDevice, 'link' | 'vnet'>> & {
 };
 
 export interface FakeVnetOptions extends FakeDeviceOptions {
-  relay?: Partial<RelayInfo>;
+  /** the slave and the transmit policy */
+  relay?: Partial<RelayInfo> & Partial<FakePolicy>;
+  /** the receive policy */
+  rx?: Partial<FakePolicy>;
   seed?: bigint;
   stats?: Partial<VnetStats>;
 }
@@ -201,6 +224,11 @@ export function zeroVnetStats(): VnetStats {
     tx_drop_no_slave: 0n,
     tx_drop_slave: 0n,
     slave_lost: 0n,
+    tx_drop_gemodel: 0n,
+    rx_drop_delivery: 0n,
+    rx_drop_percent: 0n,
+    rx_drop_time: 0n,
+    rx_drop_gemodel: 0n,
   };
 }
 
@@ -211,101 +239,6 @@ export function sysErr(
   extra: { ifname?: string; extack?: string; detail?: string } = {},
 ): VnetSystemError {
   return VnetSystemError.fromCode(code, syscall, extra);
-}
-
-// -------------------------------------------------- argument validation
-// The same checks, messages and error classes as addon/src/args.cc.
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'string':
-      return `type string ('${v}')`;
-    case 'number':
-    case 'boolean':
-      return `type ${typeof v} (${String(v)})`;
-    case 'bigint':
-      return `type bigint (${v}n)`;
-    case 'function':
-      return 'function';
-    case 'symbol':
-      return 'type symbol';
-    default:
-      return 'an instance of Object';
-  }
-}
-
-function typeError(code: string, message: string): TypeError {
-  return Object.assign(new TypeError(message), { code });
-}
-
-function wrongType(what: string, type: string, v: unknown): TypeError {
-  return typeError('ERR_INVALID_ARG_TYPE', `The "${what}" argument must be of type ${type}. Received ${describe(v)}`);
-}
-
-function rangeError(message: string): RangeError {
-  return Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE' });
-}
-
-function str(v: unknown, what: string): string {
-  if (typeof v !== 'string') throw wrongType(what, 'string', v);
-  if (v.includes('\0')) throw typeError('ERR_INVALID_ARG_VALUE', `The "${what}" argument must not contain null bytes`);
-  return v;
-}
-
-function ifnameArg(v: unknown, what = 'ifname', allowEmpty = false): string {
-  const s = str(v, what);
-  if (s === '' && !allowEmpty) {
-    throw typeError('ERR_INVALID_ARG_VALUE', `The "${what}" argument must be a non-empty interface name`);
-  }
-  const bytes = Buffer.byteLength(s);
-  if (bytes >= ABI.VNET_IFNAMSIZ) {
-    throw typeError(
-      'ERR_INVALID_ARG_VALUE',
-      `The "${what}" argument '${s}' is too long for an interface name (${bytes} bytes, at most ${ABI.VNET_IFNAMSIZ - 1})`,
-    );
-  }
-  return s;
-}
-
-function intArg(v: unknown, what: string, min: number, max: number): number {
-  if (typeof v !== 'number') throw wrongType(what, 'number', v);
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw rangeError(
-      `The value of "${what}" is out of range. It must be an integer >= ${min} and <= ${max}. Received ${String(v)}`,
-    );
-  }
-  return v;
-}
-
-const INT32_MIN = -0x80000000;
-const INT32_MAX = 0x7fffffff;
-const UINT32_MAX = 0xffffffff;
-
-function devArg(v: unknown, what = 'dev'): string | number {
-  if (typeof v === 'number') return intArg(v, what, 1, UINT32_MAX);
-  if (typeof v === 'string') return ifnameArg(v, what);
-  throw wrongType(what, 'string or number', v);
-}
-
-function objArg(v: unknown, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) throw wrongType(what, 'object', v);
-  return v as Record<string, unknown>;
-}
-
-function ipv4Arg(v: unknown, what: string): string {
-  const s = str(v, what);
-  if (!isIPv4(s)) throw typeError('ERR_INVALID_ARG_VALUE', `The "${what}" argument must be an IPv4 address. Received '${s}'`);
-  return s;
-}
-
-function seedArg(v: unknown, what: string): bigint {
-  if (typeof v !== 'bigint') throw wrongType(what, 'bigint', v);
-  if (v < 0n || v >= 1n << 64n) {
-    throw rangeError(`The value of "${what}" is out of range. It must be >= 0n and < 2n ** 64n. Received ${v}n`);
-  }
-  return v;
 }
 
 // ------------------------------------------------------------ ipv4 helpers
@@ -430,7 +363,7 @@ export class FakeBinding implements VnetBinding {
 
   /** A vnet device in loopback mode, as `ip link add NAME type vnet` makes it. */
   addVnet(name: string, opts: FakeVnetOptions = {}): FakeDevice {
-    const { relay, seed, stats, ...devOpts } = opts;
+    const { relay, rx, seed, stats, ...devOpts } = opts;
     const d = this.addDevice(name, {
       driver: 'vnet',
       flags: IFF_BROADCAST | IFF_MULTICAST | IFF_NOARP,
@@ -439,36 +372,42 @@ export class FakeBinding implements VnetBinding {
       ...devOpts,
     });
     const s = seed ?? this.seedSource();
+    const { slave, ...tx } = relay ?? {};
     d.vnet = {
-      relay: { slave: '', mode: 0, arg1: 0, arg2: 0, ...relay },
-      seed: s,
+      slave: '',
+      tx: newPolicy(s, this.clockMs, tx),
+      rx: newPolicy(this.seedSource(), this.clockMs, rx),
       stats: { ...zeroVnetStats(), ...stats },
       ownMac: d.mac,
-      phaseStartMs: this.clockMs,
-      rng: s,
     };
-    if (d.vnet.relay.slave) {
-      const slave = this.devices.get(d.vnet.relay.slave);
-      if (!slave) throw new Error(`fake: slave ${d.vnet.relay.slave} does not exist`);
-      this.adopt(d, slave);
-    }
+    if (slave) this.adopt(d, this.device(slave));
     return d;
+  }
+
+  /**
+   * Sets a vnet device's state directly, as if the kernel had it already
+   * (no validation, no event; an auto-revert as `revertAt` on the fake
+   * clock): the slave (without adopting it: MAC and flags stay), and
+   * members of either policy.
+   */
+  configure(name: string, c: { slave?: string; tx?: Partial<FakePolicy>; rx?: Partial<FakePolicy> }): void {
+    const v = this.vnetOf(name);
+    if (c.slave !== undefined) v.slave = c.slave;
+    Object.assign(v.tx, c.tx);
+    Object.assign(v.rx, c.rx);
   }
 
   /** Unregisters a device; vnet devices relaying to it fall back to loopback mode. */
   removeDevice(name: string): void {
-    const d = this.device(name);
+    this.device(name);
     this.devices.delete(name);
     for (const v of this.devices.values()) {
-      if (v.vnet && v.vnet.relay.slave === name) {
+      if (v.vnet && v.vnet.slave === name) {
         this.release(v);
-        v.vnet.relay = { ...v.vnet.relay, slave: '' };
         v.vnet.stats.slave_lost += 1n;
         this.emit(v, ABI.VNET_EVENT_SLAVE_LOST);
       }
     }
-    const slave = d.vnet?.relay.slave ? this.devices.get(d.vnet.relay.slave) : undefined;
-    if (slave) slave.busy = false;
   }
 
   /** Creates a named network namespace (ip netns add NAME). */
@@ -515,30 +454,23 @@ export class FakeBinding implements VnetBinding {
   /**
    * Simulates `count` frames of `bytes` sent through a vnet device, with
    * the driver's policy: loopback mode loops them back (tx and rx), relay
-   * mode passes or drops them by mode (percent: the seeded generator; time:
-   * `clockMs` since the last SET) and counts drops per reason.
+   * mode passes or drops them by the transmit policy (fake-policy.ts) and
+   * counts drops per reason.
    */
   transmit(name: string, count = 1, bytes = 98): void {
+    this.fireReverts();
     const v = this.vnetOf(name);
     const b = BigInt(bytes);
     for (let i = 0; i < count; i++) {
-      const { relay } = v;
-      if (!relay.slave) {
+      if (!v.slave) {
         v.stats.tx_packets++;
         v.stats.tx_bytes += b;
         v.stats.rx_packets++;
         v.stats.rx_bytes += b;
         continue;
       }
-      const slave = this.devices.get(relay.slave);
-      let drop: keyof VnetStats | undefined;
-      if (relay.mode === ABI.VNET_MODE_PERCENT) {
-        v.rng = (v.rng * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
-        if (Number((v.rng >> 33n) % 100n) >= relay.arg1) drop = 'tx_drop_percent';
-      } else if (relay.mode === ABI.VNET_MODE_TIME) {
-        const t = (this.clockMs - v.phaseStartMs) % (relay.arg1 + relay.arg2);
-        if (t >= relay.arg1) drop = 'tx_drop_time';
-      }
+      const slave = this.devices.get(v.slave);
+      let drop = decide(v.tx, 'tx', this.clockMs);
       if (!drop && (!slave || !this.running(slave))) drop = 'tx_drop_no_slave';
       if (drop) {
         v.stats[drop]++;
@@ -550,6 +482,55 @@ export class FakeBinding implements VnetBinding {
         slave!.link.tx_bytes += b;
       }
     }
+  }
+
+  /**
+   * Simulates `count` frames of `bytes` for a vnet device's own address
+   * arriving on its slave: the receive policy delivers them (rx_packets)
+   * or drops them (rx_drop_*, summed in rx_dropped).
+   */
+  receive(name: string, count = 1, bytes = 98): void {
+    this.fireReverts();
+    const v = this.vnetOf(name);
+    if (!v.slave) throw new Error(`fake: ${name} has no slave to receive from`);
+    for (let i = 0; i < count; i++) {
+      const drop = decide(v.rx, 'rx', this.clockMs);
+      if (drop) {
+        v.stats[drop]++;
+        v.stats.rx_dropped++;
+      } else {
+        v.stats.rx_packets++;
+        v.stats.rx_bytes += BigInt(bytes);
+      }
+    }
+  }
+
+  /**
+   * The auto-revert work: every policy whose deadline the fake clock has
+   * reached goes back to pass (a fresh seed, as a new pass policy gets),
+   * with a VNET_EVENT_REVERTED per direction.  Runs before every call, so
+   * the kernel seems to have done it on time.
+   */
+  fireReverts(): void {
+    for (;;) {
+      const due = this.nextRevert();
+      if (due === undefined || due.at > this.clockMs) return;
+      const v = due.d.vnet!;
+      v[due.dir] = newPolicy(this.seedSource(), this.clockMs);
+      this.emit(due.d, ABI.VNET_EVENT_REVERTED, due.dir === 'tx' ? ABI.VNET_DIR_TX : ABI.VNET_DIR_RX);
+    }
+  }
+
+  /** The earliest pending auto-revert of this namespace. */
+  nextRevert(): { d: FakeDevice; dir: Direction; at: number } | undefined {
+    let best: { d: FakeDevice; dir: Direction; at: number } | undefined;
+    for (const d of this.devices.values()) {
+      for (const dir of ['tx', 'rx'] as const) {
+        const at = d.vnet?.[dir].revertAt;
+        if (at !== undefined && (best === undefined || at < best.at)) best = { d, dir, at };
+      }
+    }
+    return best;
   }
 
   /** Multicasts a VNET_CMD_EVENT about a vnet device to subscribed sockets. */
@@ -712,29 +693,18 @@ export class FakeBinding implements VnetBinding {
   }
 
   setRelay(ifname: string, info: RelayInfo): void {
-    const [name, ri] = this.enter('setRelay', [ifname, info], () => {
-      const n = ifnameArg(ifname);
-      const o = objArg(info, 'info');
-      return [
-        n,
-        {
-          slave: ifnameArg(o.slave, 'info.slave', true),
-          mode: intArg(o.mode, 'info.mode', INT32_MIN, INT32_MAX),
-          arg1: intArg(o.arg1, 'info.arg1', INT32_MIN, INT32_MAX),
-          arg2: intArg(o.arg2, 'info.arg2', INT32_MIN, INT32_MAX),
-        },
-      ] as const;
-    });
+    const [name, ri] = this.enter('setRelay', [ifname, info], () => [ifnameArg(ifname), relayInfoArg(info)] as const);
     const d = this.privateIoctl(name, 1);
     this.needAdmin('ioctl(SIOCDEVPRIVATE+1)', name);
-    // The ioctl path has no extack.
-    this.relaySet(d, { ...ri, slave: ri.slave }, undefined, 'ioctl(SIOCDEVPRIVATE+1)', name, false);
+    // The ioctl path has no extack; it sets the transmit policy.
+    this.relaySet(d, ri, undefined, 'ioctl(SIOCDEVPRIVATE+1)', name, false);
   }
 
   getRelay(ifname: string): RelayInfo {
     const name = this.enter('getRelay', [ifname], () => ifnameArg(ifname));
     const d = this.privateIoctl(name, 2);
-    return { ...d.vnet!.relay };
+    const { slave, tx } = d.vnet!;
+    return { slave, mode: tx.mode, arg1: tx.arg1, arg2: tx.arg2 };
   }
 
   openGenl(): GenlSocket {
@@ -789,7 +759,7 @@ export class FakeBinding implements VnetBinding {
     if (parseInt(m.slice(0, 2), 16) & 1 || m === '00:00:00:00:00:00') {
       throw sysErr('EADDRNOTAVAIL', 'ioctl(SIOCSIFHWADDR)', { ifname: name });
     }
-    if (d.vnet?.relay.slave) throw sysErr('EBUSY', 'ioctl(SIOCSIFHWADDR)', { ifname: name });
+    if (d.vnet?.slave) throw sysErr('EBUSY', 'ioctl(SIOCSIFHWADDR)', { ifname: name });
     d.mac = m;
     if (d.vnet) d.vnet.ownMac = m;
   }
@@ -858,6 +828,7 @@ export class FakeBinding implements VnetBinding {
 
   /** Records a call; validates; applies injected errors.  Returns validate()'s result. */
   enter<T>(method: string, args: unknown[], validate: () => T): T {
+    this.fireReverts(); // the kernel's work ran when it was due
     const call: FakeCall = { method, args: args.map(copyArg), sent: false };
     this.calls.push(call);
     const v = validate(); // throws before anything is "sent"
@@ -911,8 +882,8 @@ export class FakeBinding implements VnetBinding {
 
   private running(d: FakeDevice): boolean {
     if (!(d.flags & IFF_UP)) return false;
-    if (d.vnet?.relay.slave) {
-      const s = this.devices.get(d.vnet.relay.slave);
+    if (d.vnet?.slave) {
+      const s = this.devices.get(d.vnet.slave);
       return !!s && this.running(s);
     }
     return d.carrier;
@@ -928,12 +899,15 @@ export class FakeBinding implements VnetBinding {
   }
 
   /**
-   * vnet_relay_set(): validate, look the slave up, adopt it, commit.
-   * `slave` undefined keeps the current one, '' detaches.
+   * vnet_relay_set(): validate, look the slave up, adopt it, commit the
+   * policy of the direction(s) asked for (reseeded, phase restarted, chain
+   * in the good state) and arm or cancel their auto-revert.  `slave`
+   * undefined keeps the current one, '' detaches.  Several vnet devices may
+   * share a slave; a slave with another kind of receive handler is EBUSY.
    */
   relaySet(
     d: FakeDevice,
-    req: { slave?: string | number; mode: number; arg1: number; arg2: number },
+    req: PolicyRequest & { slave?: string | number },
     seed: bigint | undefined,
     syscall: string,
     ifname: string | undefined,
@@ -941,21 +915,11 @@ export class FakeBinding implements VnetBinding {
   ): void {
     const v = d.vnet!;
     const fail = (code: string, msg: string): never => {
-      throw sysErr(code, syscall, { ifname, extack: withExtack ? `vnet: ${msg}` : undefined });
+      throw sysErr(code, syscall, { ifname, extack: withExtack ? msg : undefined });
     };
-    switch (req.mode) {
-      case ABI.VNET_MODE_PASS:
-        break;
-      case ABI.VNET_MODE_PERCENT:
-        if (req.arg1 < 0 || req.arg1 > 100) fail('EINVAL', 'percent mode: arg1, the share of packets passed, must be 0..100');
-        break;
-      case ABI.VNET_MODE_TIME:
-        if (req.arg1 < 1 || req.arg2 < 1) fail('EINVAL', 'time mode: relay (arg1) and drop (arg2) windows must be at least 1 ms');
-        break;
-      default:
-        fail('EINVAL', 'unknown mode');
-    }
-    const cur = v.relay.slave ? this.devices.get(v.relay.slave) : undefined;
+    const bad = validatePolicy(req);
+    if (bad) fail(...bad);
+    const cur = v.slave ? this.devices.get(v.slave) : undefined;
     let slave: FakeDevice | undefined;
     if (req.slave === undefined) {
       slave = cur;
@@ -968,39 +932,33 @@ export class FakeBinding implements VnetBinding {
       if (slave !== cur) {
         if (slave === d || slave!.vnet) fail('ELOOP', 'cannot relay to itself or to another vnet device');
         if (slave!.type !== 'ether') fail('EINVAL', 'slave is not an Ethernet device');
-        if (slave!.busy) fail('EBUSY', 'slave already has a receive handler (bridge, bond, macvlan or vnet)');
+        if (slave!.busy) fail('EBUSY', 'slave already has a receive handler (bridge, bond, macvlan or another driver)');
       }
     }
     if (slave !== cur) {
       if (cur) this.release(d);
       if (slave) this.adopt(d, slave);
     }
-    v.relay = {
-      slave: slave ? slave.name : '',
-      mode: req.mode,
-      arg1: req.mode === ABI.VNET_MODE_PASS ? 0 : req.arg1,
-      arg2: req.mode === ABI.VNET_MODE_TIME ? req.arg2 : 0,
-    };
-    v.seed = seed ?? this.seedSource();
-    v.rng = v.seed;
-    v.phaseStartMs = this.clockMs;
+    const args = appliedArgs(req);
+    const revertAt = req.revertMs ? this.clockMs + req.revertMs : undefined;
+    for (const dir of directionsOf(req.direction)!) {
+      v[dir] = newPolicy(seed ?? this.seedSource(), this.clockMs, { ...args, revertAt });
+    }
     this.emit(d, ABI.VNET_EVENT_CONFIG);
   }
 
   /** vnet_adopt_slave(): its MAC, ARP on, MTU capped by the slave's. */
   private adopt(d: FakeDevice, slave: FakeDevice): void {
-    slave.busy = true;
     if (d.mtu > slave.mtu) d.mtu = slave.mtu;
     d.maxMtu = slave.mtu;
     d.mac = slave.mac;
     d.flags &= ~IFF_NOARP;
-    d.vnet!.relay = { ...d.vnet!.relay, slave: slave.name };
+    d.vnet!.slave = slave.name;
   }
 
   /** vnet_restore_loopback() after letting the slave go. */
   private release(d: FakeDevice): void {
-    const cur = d.vnet!.relay.slave ? this.devices.get(d.vnet!.relay.slave) : undefined;
-    if (cur) cur.busy = false;
+    d.vnet!.slave = '';
     d.maxMtu = ETH_MAX_MTU;
     d.mac = d.vnet!.ownMac;
     d.flags |= IFF_NOARP;
@@ -1008,14 +966,12 @@ export class FakeBinding implements VnetBinding {
 
   state(d: FakeDevice): VnetState {
     const v = d.vnet!;
-    const s = v.relay.slave ? this.devices.get(v.relay.slave) : undefined;
+    const s = v.slave ? this.devices.get(v.slave) : undefined;
     return {
       ifindex: d.ifindex,
       ifname: d.name,
-      mode: v.relay.mode,
-      arg1: v.relay.arg1,
-      arg2: v.relay.arg2,
-      seed: v.seed,
+      ...policyState(v.tx, this.clockMs),
+      rx: policyState(v.rx, this.clockMs),
       slaveIfindex: s ? s.ifindex : 0,
       slaveName: s ? s.name : '',
       ...(s ? { slaveRpFilter: s.rpFilter ?? 0 } : {}),
@@ -1023,9 +979,9 @@ export class FakeBinding implements VnetBinding {
     };
   }
 
-  private emit(d: FakeDevice, event: number): void {
+  private emit(d: FakeDevice, event: number, direction?: number): void {
     if (!d.vnet) return;
-    const ev: VnetEvent = { event, state: this.state(d) };
+    const ev: VnetEvent = { event, ...(direction === undefined ? {} : { direction }), state: this.state(d) };
     for (const s of this.sockets) s.deliver(ev);
   }
 
@@ -1096,17 +1052,7 @@ export class FakeGenlSocket implements GenlSocket {
   }
 
   set(req: RelaySetRequest): VnetState {
-    const r = this.k.enter('genl.set', [req], () => {
-      const o = objArg(req, 'req');
-      return {
-        dev: devArg(o.dev, 'req.dev'),
-        mode: intArg(o.mode, 'req.mode', 0, UINT32_MAX),
-        arg1: intArg(o.arg1, 'req.arg1', INT32_MIN, INT32_MAX),
-        arg2: intArg(o.arg2, 'req.arg2', INT32_MIN, INT32_MAX),
-        seed: o.seed === undefined ? undefined : seedArg(o.seed, 'req.seed'),
-        slave: o.slave === undefined ? undefined : ifnameArg(o.slave, 'req.slave', true),
-      };
-    });
+    const r = this.k.enter('genl.set', [req], () => setRequestArg(req));
     const syscall = 'genl VNET_CMD_SET';
     const ifname = typeof r.dev === 'string' ? r.dev : undefined;
     this.open(syscall);
@@ -1143,11 +1089,18 @@ export class FakeGenlSocket implements GenlSocket {
       if (!this.subscribed) throw typeError('ERR_INVALID_STATE', 'nextEvent(): call subscribe() first');
     });
     this.open('genl VNET_CMD_EVENT');
-    const ev = this.queue.shift();
-    if (!ev) {
-      this.k.clockMs += timeoutMs; // the wait took its whole timeout
-      return null;
+    if (this.queue.length === 0) {
+      // the wait lasts until an auto-revert falls due, or its whole timeout
+      const due = this.k.nextRevert();
+      if (due !== undefined && due.at <= this.k.clockMs + timeoutMs) {
+        this.k.clockMs = Math.max(this.k.clockMs, due.at);
+        this.k.fireReverts();
+      } else {
+        this.k.clockMs += timeoutMs;
+      }
     }
+    const ev = this.queue.shift();
+    if (!ev) return null;
     if (this.unreported) ev.lostBefore = this.unreported;
     this.unreported = 0;
     return ev;

@@ -9,7 +9,7 @@ function relayRequests(k: FakeBinding): string[] {
 describe('insanely: show', () => {
   test("Rubini's lines, aligned as the original, the seed, and a sentence, from one netlink GET", async () => {
     const k = standardKernel();
-    k.device('vnet0').vnet!.relay = { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 };
+    k.configure('vnet0', { slave: 'eth0', tx: { mode: 1, arg1: 80, arg2: 0 } });
     const r = await runCmd(run, [], k);
     expect(r).toEqual({
       code: 0,
@@ -36,7 +36,7 @@ describe('insanely: show', () => {
 
   test('--json, with the seed and the slave\'s rp_filter', async () => {
     const k = standardKernel();
-    k.device('vnet0').vnet!.relay = { slave: 'eth0', mode: 2, arg1: 500, arg2: 1000 };
+    k.configure('vnet0', { slave: 'eth0', tx: { mode: 2, arg1: 500, arg2: 1000 } });
     const r = await runCmd(run, ['-j'], k);
     expect(JSON.parse(r.stdout)).toEqual({
       ifname: 'vnet0',
@@ -93,7 +93,7 @@ describe('insanely: set, through netlink, saying what the kernel applied', () =>
   test('modes are case-insensitive, as in the original', async () => {
     for (const argv of [['eth0', 'PERCENT', '80'], ['eth0', 'Loss', '20'], ['eth0', 'TIME', '5', '10'], ['eth0', 'Pass'], ['NONE']]) {
       const k = standardKernel();
-      k.device('vnet0').vnet!.relay = { slave: 'eth0', mode: 2, arg1: 1, arg2: 1 };
+      k.configure('vnet0', { slave: 'eth0', tx: { mode: 2, arg1: 1, arg2: 1 } });
       const r = await runCmd(run, argv, k);
       expect([argv, r.code, r.stderr]).toEqual([argv, 0, '']);
     }
@@ -145,9 +145,9 @@ describe('insanely: the same policy again is a no-op (configuration management)'
     const k = standardKernel();
     expect((await runCmd(run, ['--seed', '42', 'eth0', 'percent', '80'], k)).code).toBe(0);
     k.transmit('vnet0', 10); // the drop generator moves on
-    const rng = k.device('vnet0').vnet!.rng;
+    const rng = k.device('vnet0').vnet!.tx.rng;
     k.clockMs += 1234;
-    const phase = k.device('vnet0').vnet!.phaseStartMs;
+    const phase = k.device('vnet0').vnet!.tx.phaseStartMs;
     k.clearCalls();
     for (const argv of [['eth0', 'percent', '80'], ['--seed', '42', 'eth0', 'PERCENT', '80'], ['eth0', 'loss', '20']]) {
       const r = await runCmd(run, argv, k);
@@ -158,8 +158,8 @@ describe('insanely: the same policy again is a no-op (configuration management)'
       });
     }
     expect(mutations(k)).toEqual([]);
-    expect(k.device('vnet0').vnet!.rng).toBe(rng);
-    expect(k.device('vnet0').vnet!.phaseStartMs).toBe(phase);
+    expect(k.device('vnet0').vnet!.tx.rng).toBe(rng);
+    expect(k.device('vnet0').vnet!.tx.phaseStartMs).toBe(phase);
     const j = await runCmd(run, ['-j', 'eth0', 'percent', '80'], k);
     expect(JSON.parse(j.stdout)).toMatchObject({ changed: false, seed: 42, arg1: 80 });
   });
@@ -188,7 +188,7 @@ describe('insanely: the same policy again is a no-op (configuration management)'
     const r = await runCmd(run, ['--force', 'eth0', 'time', '50', '50'], k);
     expect(r.stdout).toBe('vnet0: relaying to eth0 in time mode: relay 500 ms, drop 500 ms, repeating\n');
     expect(mutations(k).map((c) => c.method)).toEqual(['genl.set']);
-    expect(k.device('vnet0').vnet!.phaseStartMs).toBe(700);
+    expect(k.device('vnet0').vnet!.tx.phaseStartMs).toBe(700);
   });
 });
 
@@ -200,7 +200,7 @@ describe('insanely: strict reverse-path filtering on the slave', () => {
   test.each([[['eth0', 'pass']], [[]], [['eth0', 'pass', '-j']]])('%p warns on stderr, output unchanged, exit 0', async (argv) => {
     const k = standardKernel();
     k.device('eth0').rpFilter = 1;
-    if (argv.length === 0) k.device('vnet0').vnet!.relay.slave = 'eth0';
+    if (argv.length === 0) k.configure('vnet0', { slave: 'eth0' });
     const r = await runCmd(run, argv, k);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(WARNING);
@@ -290,7 +290,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     const k = standardKernel();
     const r = await runCmd(run, ['eth9', 'pass'], k);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('insanely: eth9: no such slave interface\nError: vnet: slave interface not found.\n');
+    expect(r.stderr).toBe('insanely: eth9: no such slave interface\nError: slave interface not found.\n');
   });
 
   test('no such vnet device → 3, nothing sent', async () => {
@@ -314,7 +314,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     const r = await runCmd(run, ['vnet0', 'pass'], k);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'insanely: vnet0: cannot relay to itself or another vnet device\nError: vnet: cannot relay to itself or to another vnet device.\n',
+      'insanely: vnet0: cannot relay to itself or another vnet device\nError: cannot relay to itself or to another vnet device.\n',
     );
   });
 
@@ -341,7 +341,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'insanely: vnet0: the kernel refused the relay configuration: invalid argument (is tun0 an Ethernet device?)\n' +
-        'Error: vnet: slave is not an Ethernet device.\n',
+        'Error: slave is not an Ethernet device.\n',
     );
   });
 

@@ -39,7 +39,7 @@ describe('colour', () => {
   test('stderr is coloured by its own terminal test', async () => {
     const r = await runCmd(insanely, ['eth9', 'pass'], standardKernel(), { stderrTTY: true });
     expect(r.stderr).toBe(
-      `insanely: ${ESC}31meth9: no such slave interface${ESC}39m\nError: vnet: slave interface not found.\n`,
+      `insanely: ${ESC}31meth9: no such slave interface${ESC}39m\nError: slave interface not found.\n`,
     );
   });
 });

@@ -93,7 +93,7 @@ describe('vnet-up', () => {
   test('the kernel refusing the MTU → 1; earlier changes stay (as ifconfig)', async () => {
     const k = kernel();
     k.addDevice('eth1', { mtu: 1500 });
-    k.device('vnet0').vnet!.relay.slave = 'eth1';
+    k.configure('vnet0', { slave: 'eth1' });
     k.device('vnet0').maxMtu = 1500; // a slave caps the MTU
     const r = await runCmd(up, ['vnet0', '10.0.0.2', 'mtu', '9500'], k);
     expect(r.code).toBe(1);
@@ -203,7 +203,7 @@ describe("vnet-up: ifconfig's other words", () => {
 
   test('hw ether while relaying: the kernel says EBUSY → exit 1', async () => {
     const k = kernel();
-    k.device('vnet0').vnet!.relay.slave = 'eth0';
+    k.configure('vnet0', { slave: 'eth0' });
     const r = await runCmd(up, ['vnet0', 'hw', 'ether', '02:00:00:00:00:09'], k);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('vnet-up: vnet0: cannot set the MAC address to 02:00:00:00:00:09: device or resource busy\n');
