@@ -179,7 +179,7 @@ export class FakeBinding extends FakeCalls implements VnetBinding {
     d.vnet = {
       slave: '',
       tx: newPolicy(s, this.clockMs, tx),
-      rx: newPolicy(this.seedSource(), this.clockMs, rx),
+      rx: newPolicy(rx?.seed ?? this.seedSource(), this.clockMs, rx),
       stats: { ...zeroVnetStats(), ...stats },
       ownMac: d.mac,
     };

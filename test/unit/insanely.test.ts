@@ -18,7 +18,11 @@ describe('insanely: show', () => {
         'mode:      percent\n' +
         'arguments: 80 0\n' +
         'seed:      7\n' +
-        'vnet0 relays 80% of packets to eth0 (drops 20%)\n',
+        'rx mode:   pass\n' +
+        'rx args:   0 0\n' +
+        'rx seed:   8\n' +
+        'vnet0 relays 80% of packets to eth0 (drops 20%)\n' +
+        'vnet0 delivers everything it receives from eth0\n',
       stderr: '',
     });
     expect(relayRequests(k)).toEqual(['genl.get']);
@@ -27,14 +31,15 @@ describe('insanely: show', () => {
 
   test('loopback mode and -i', async () => {
     const k = standardKernel();
-    k.addVnet('vnet1', { seed: 3n });
+    k.addVnet('vnet1', { seed: 3n, rx: { seed: 4n } });
     const r = await runCmd(run, ['-i', 'vnet1'], k);
     expect(r.stdout).toBe(
-      'slave:     (none)\nmode:      pass\narguments: 0 0\nseed:      3\nvnet1 has no slave: it loops packets back (loopback mode)\n',
+      'slave:     (none)\nmode:      pass\narguments: 0 0\nseed:      3\nrx mode:   pass\nrx args:   0 0\nrx seed:   4\n' +
+        'vnet1 has no slave: it loops packets back (loopback mode)\n',
     );
   });
 
-  test('--json, with the seed and the slave\'s rp_filter', async () => {
+  test('--json, with both policies, the seeds and the slave\'s rp_filter', async () => {
     const k = standardKernel();
     k.configure('vnet0', { slave: 'eth0', tx: { mode: 2, arg1: 500, arg2: 1000 } });
     const r = await runCmd(run, ['-j'], k);
@@ -44,7 +49,10 @@ describe('insanely: show', () => {
       mode: 'time',
       arg1: 500,
       arg2: 1000,
+      arg3: 0,
+      arg4: 0,
       seed: 7,
+      rx: { mode: 'pass', arg1: 0, arg2: 0, arg3: 0, arg4: 0, seed: 8 },
       slave_rp_filter: 0,
     });
   });
@@ -119,7 +127,7 @@ describe('insanely: set, through netlink, saying what the kernel applied', () =>
     const k = standardKernel();
     const r = await runCmd(run, ['-j', '--seed', '9007199254740993', 'eth0', 'pass'], k);
     expect(r.stdout).toBe(
-      '{"ifname":"vnet0","slave":"eth0","mode":"pass","arg1":0,"arg2":0,"seed":9007199254740993,"changed":true}\n',
+      '{"ifname":"vnet0","slave":"eth0","mode":"pass","arg1":0,"arg2":0,"arg3":0,"arg4":0,"seed":9007199254740993,"rx":{"mode":"pass","arg1":0,"arg2":0,"arg3":0,"arg4":0,"seed":8},"direction":"tx","changed":true}\n',
     );
   });
 
@@ -323,7 +331,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     k.device('eth0').busy = true;
     const r = await runCmd(run, ['eth0', 'pass'], k);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe('insanely: eth0: the slave already belongs to a bridge, bond, macvlan or vnet');
+    expect(r.stderr.split('\n')[0]).toBe('insanely: eth0: the slave already belongs to a bridge, bond, macvlan or another driver');
   });
 
   test('EPERM → 4 and says CAP_NET_ADMIN', async () => {

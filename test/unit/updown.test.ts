@@ -2,10 +2,10 @@ import { run as up } from '../../src/commands/vnet-up';
 import { run as down } from '../../src/commands/vnet-down';
 import { FakeBinding, runCmd, sysErr, mutations } from './harness';
 
-/** vnet0 down in loopback mode (seed 7), an Ethernet eth0 */
+/** vnet0 down in loopback mode (seeds 7 and 8), an Ethernet eth0 */
 function kernel(): FakeBinding {
   const k = new FakeBinding();
-  k.addVnet('vnet0', { mac: '02:00:00:00:00:01', seed: 7n });
+  k.addVnet('vnet0', { mac: '02:00:00:00:00:01', seed: 7n, rx: { seed: 8n } });
   k.addDevice('eth0');
   return k;
 }
@@ -140,6 +140,7 @@ describe("vnet-up: ifconfig's other words", () => {
         '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.128\n' +
         '        ether 02:aa:bb:cc:dd:ee  txqueuelen 500  (Ethernet)\n' +
         '        relay mode pass  arguments 0 0  no slave (loopback)  seed 7\n' +
+        '        receive mode pass  arguments 0 0  seed 8\n' +
         '        RX packets 0  bytes 0 (0.0 B)\n' +
         '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
         '        TX packets 0  bytes 0 (0.0 B)\n' +
