@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vnet receive in relay mode: Tsiliuric's "virt".  An rx_handler on the
- * slave hands the vnet device what is addressed to it, and leaves
- * everything else to the slave, which keeps working:
+ * slave (one per slave however many vnet devices relay to it: port.c)
+ * hands each vnet device what is addressed to it, through its receive
+ * policy, and leaves everything else to the slave, which keeps working:
  *
  *   - unicast IPv4 and ARP for an address only vnet has: to vnet;
  *   - an address vnet shares with the slave (Rubini's recipe gives the
@@ -84,13 +85,31 @@ static __be32 vnet_frame_target(const struct sk_buff *skb, u16 *arp_op)
 	}
 }
 
+/*
+ * The receive policy: true if @priv's device may have the frame, else it
+ * is counted as dropped by reason.  BH is off.
+ */
+static bool vnet_rx_allowed(struct vnet_priv *priv)
+{
+	unsigned int drop = vnet_policy(rcu_dereference(priv->cfg[VNET_RX]),
+					VNET_RX);
+
+	if (!drop)
+		return true;
+	vnet_stats_inc(priv, drop);
+	return false;
+}
+
 /* An ARP reply for a shared address: vnet gets a copy. */
 static void vnet_rx_copy(struct vnet_priv *priv, struct sk_buff *skb)
 {
-	struct sk_buff *copy = skb_clone(skb, GFP_ATOMIC);
+	struct sk_buff *copy;
 
+	if (!vnet_rx_allowed(priv))
+		return;
+	copy = skb_clone(skb, GFP_ATOMIC);
 	if (unlikely(!copy)) {
-		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROP_DELIVERY));
 		return;
 	}
 	copy->dev = priv->dev;
@@ -99,41 +118,62 @@ static void vnet_rx_copy(struct vnet_priv *priv, struct sk_buff *skb)
 	netif_rx(copy);
 }
 
-rx_handler_result_t vnet_handle_frame(struct sk_buff **pskb)
+/* The frame is @priv's device's alone: it gets it, or the policy drops it. */
+static rx_handler_result_t vnet_rx_deliver(struct vnet_priv *priv,
+					   struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
-	struct vnet_priv *priv = rcu_dereference(skb->dev->rx_handler_data);
-	struct net_device *dev = priv->dev;
-	__be32 target;
-	u16 arp_op;
 
-	if (!netif_running(dev) || skb->pkt_type == PACKET_LOOPBACK)
-		return RX_HANDLER_PASS;
-
-	target = vnet_frame_target(skb, &arp_op);
-	if (!target)
-		return RX_HANDLER_PASS;
-	switch (vnet_addr_owner(priv, target)) {
-	case VNET_OWNER_SLAVE:
-		return RX_HANDLER_PASS;
-	case VNET_OWNER_SHARED:
-		if (arp_op == ARPOP_REPLY)
-			vnet_rx_copy(priv, skb);
-		return RX_HANDLER_PASS;
-	case VNET_OWNER_VNET:
-		break;
-	}
-
-	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (unlikely(!skb)) {
-		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+	if (!vnet_rx_allowed(priv)) {
+		kfree_skb(skb);
 		return RX_HANDLER_CONSUMED;
 	}
-	skb->dev = dev;
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROP_DELIVERY));
+		return RX_HANDLER_CONSUMED;
+	}
+	skb->dev = priv->dev;
 	vnet_stats_packet(priv, VNET_STAT(VNET_STATS_RX_PACKETS),
 			  skb->len + ETH_HLEN);
 	*pskb = skb;
 	return RX_HANDLER_ANOTHER;
+}
+
+/*
+ * The slave's receive hook: the first vnet device (up) of the port that
+ * has the frame's address alone takes the frame; every one that shares it
+ * with the slave gets a copy of an ARP reply; the slave keeps the rest.
+ */
+rx_handler_result_t vnet_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct vnet_port *port = rcu_dereference(skb->dev->rx_handler_data);
+	struct vnet_priv *priv;
+	__be32 target;
+	u16 arp_op;
+
+	if (skb->pkt_type == PACKET_LOOPBACK)
+		return RX_HANDLER_PASS;
+	target = vnet_frame_target(skb, &arp_op);
+	if (!target)
+		return RX_HANDLER_PASS;
+
+	list_for_each_entry_rcu(priv, &port->vnets, port_node) {
+		if (!netif_running(priv->dev))
+			continue;
+		switch (vnet_addr_owner(priv, target)) {
+		case VNET_OWNER_SLAVE:
+			break;
+		case VNET_OWNER_SHARED:
+			if (arp_op == ARPOP_REPLY)
+				vnet_rx_copy(priv, skb);
+			break;
+		case VNET_OWNER_VNET:
+			return vnet_rx_deliver(priv, pskb);
+		}
+	}
+	return RX_HANDLER_PASS;
 }
 
 /* Does @dev have the IPv4 address @addr?  RTNL. */
