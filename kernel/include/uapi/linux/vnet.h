@@ -29,8 +29,8 @@
  *   -ELOOP      slave is the device itself, another vnet device, or a
  *               device stacked on this one (a macvlan or VLAN on it, a
  *               bridge or bond it is a port of): relaying would loop
- *   -EBUSY      slave already has an rx_handler (bridge, bond, macvlan,
- *               another vnet)
+ *   -EBUSY      slave already has another driver's rx_handler (bridge,
+ *               bond, macvlan); vnet devices share a slave
  *   -EOPNOTSUPP slave takes no rx_handler (ipvlan, VRF); netconsole uses
  *               the device and the slave does not support netpoll;
  *               unknown SIOCDEVPRIVATE command
