@@ -108,10 +108,9 @@ static int vnet_vnet_event(struct net_device *dev, unsigned long event)
 	return NOTIFY_DONE;
 }
 
-static int vnet_slave_event(struct net_device *slave, unsigned long event)
+static int vnet_slave_event_one(struct vnet_priv *priv,
+				struct net_device *slave, unsigned long event)
 {
-	struct vnet_priv *priv = vnet_slave_priv(slave);
-
 	switch (event) {
 	case NETDEV_UP:
 	case NETDEV_DOWN:
@@ -122,21 +121,44 @@ static int vnet_slave_event(struct net_device *slave, unsigned long event)
 		vnet_slave_follow_mac(priv, slave);
 		break;
 	case NETDEV_CHANGEMTU:
+		vnet_slave_follow_mtu(priv, slave);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+/* @slave is the slave of every vnet device in its port. */
+static int vnet_slave_event(struct net_device *slave, unsigned long event)
+{
+	struct vnet_port *port = vnet_port_rtnl(slave);
+	struct vnet_priv *priv;
+
+	switch (event) {
+	case NETDEV_CHANGEMTU:
 		/* an error makes the core put the old MTU back */
 		if (slave->mtu < ETH_MIN_MTU) {
-			net_info_ratelimited("%s: refusing MTU %u on its slave %s: vnet needs at least %u (detach first)\n",
-					     priv->dev->name, slave->mtu,
-					     slave->name, ETH_MIN_MTU);
+			net_info_ratelimited("%s: refusing MTU %u: vnet devices relay to it and need at least %u (detach them first)\n",
+					     slave->name, slave->mtu, ETH_MIN_MTU);
 			return notifier_from_errno(-EBUSY);
 		}
-		vnet_slave_follow_mtu(priv, slave);
 		break;
 	case NETDEV_PRE_TYPE_CHANGE:
 		return notifier_from_errno(-EBUSY);
-	case NETDEV_UNREGISTER:
-		vnet_slave_lost(priv, slave);
-		break;
+	case NETDEV_UNREGISTER: {
+		/* each loss leaves the port; the last one frees it */
+		unsigned int n = 0;
+
+		list_for_each_entry(priv, &port->vnets, port_node)
+			n++;
+		while (n--)
+			vnet_slave_lost(list_first_entry(&port->vnets,
+							 struct vnet_priv,
+							 port_node), slave);
+		return NOTIFY_DONE;
 	}
+	}
+	list_for_each_entry(priv, &port->vnets, port_node)
+		vnet_slave_event_one(priv, slave, event);
 	return NOTIFY_DONE;
 }
 
@@ -161,10 +183,14 @@ static int vnet_inetaddr_event(struct notifier_block *nb, unsigned long event,
 
 	if (event != NETDEV_UP && event != NETDEV_DOWN)
 		return NOTIFY_DONE;
-	if (vnet_is_vnet(dev))
+	if (vnet_is_vnet(dev)) {
 		vnet_addrs_update(netdev_priv(dev));
-	else if (vnet_is_slave(dev))
-		vnet_addrs_update(vnet_slave_priv(dev));
+	} else if (vnet_is_slave(dev)) {
+		struct vnet_priv *priv;
+
+		list_for_each_entry(priv, &vnet_port_rtnl(dev)->vnets, port_node)
+			vnet_addrs_update(priv);
+	}
 	return NOTIFY_DONE;
 }
 

@@ -29,8 +29,8 @@
  *   -ELOOP      slave is the device itself, another vnet device, or a
  *               device stacked on this one (a macvlan or VLAN on it, a
  *               bridge or bond it is a port of): relaying would loop
- *   -EBUSY      slave already has an rx_handler (bridge, bond, macvlan,
- *               another vnet)
+ *   -EBUSY      slave already has another driver's rx_handler (bridge,
+ *               bond, macvlan); vnet devices share a slave
  *   -EOPNOTSUPP slave takes no rx_handler (ipvlan, VRF); netconsole uses
  *               the device and the slave does not support netpoll;
  *               unknown SIOCDEVPRIVATE command
@@ -271,9 +271,8 @@ enum vnet_stats_attr {
 	VNET_STATS_TX_DROP_SLAVE,	/* tx_drop_slave: the slave refused it */
 	VNET_STATS_SLAVE_LOST,		/* slave_lost: slaves detached on unregister */
 	VNET_STATS_TX_DROP_GEMODEL,	/* tx_drop_gemodel: gemodel mode */
-	VNET_STATS_RX_DROP_DELIVERY,	/* rx_drop_delivery: delivery failed
-					 * (loopback queue full or purged,
-					 * short frame, no memory) */
+	/* rx_drop_delivery: loopback queue full or purged, short frame, no memory */
+	VNET_STATS_RX_DROP_DELIVERY,
 	VNET_STATS_RX_DROP_PERCENT,	/* rx_drop_percent: receive policy */
 	VNET_STATS_RX_DROP_TIME,	/* rx_drop_time: receive policy */
 	VNET_STATS_RX_DROP_GEMODEL,	/* rx_drop_gemodel: receive policy */
