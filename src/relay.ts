@@ -60,8 +60,18 @@ export function alreadyApplied(state: VnetState, req: RelayRequest): boolean {
   if (req.revertMs !== undefined || state.slaveName !== req.slave) return false;
   if (req.slave === '') return samePolicy(state, req.policy, req.seed);
   const tx = req.direction === 'rx' || samePolicy(state, req.policy, req.seed);
-  const rx = req.direction === 'tx' || samePolicy(state.rx, req.policy, req.seed);
+  const rx = req.direction === 'tx' || samePolicy(state.rx, req.policy, rxSeed(req));
   return tx && rx;
+}
+
+/**
+ * The seed the receive policy gets from a request: the one given, except
+ * that with both directions it draws from seed + 1 (mod 2^64), a sequence
+ * of its own.
+ */
+export function rxSeed(req: RelayRequest): bigint | undefined {
+  if (req.seed === undefined || req.direction !== 'both') return req.seed;
+  return (req.seed + 1n) & 0xffffffffffffffffn;
 }
 
 /**

@@ -137,7 +137,9 @@ export function relaySet(
   const args = appliedArgs(req);
   const revertAt = req.revertMs ? k.clockMs + req.revertMs : undefined;
   for (const dir of directionsOf(req.direction)!) {
-    v[dir] = newPolicy(seed ?? k.seedSource(), k.clockMs, { ...args, revertAt });
+    // with both and a chosen seed, the receive policy draws from seed + 1
+    const s = seed === undefined ? k.seedSource() : dir === 'rx' && req.direction === ABI.VNET_DIR_BOTH ? (seed + 1n) & 0xffffffffffffffffn : seed;
+    v[dir] = newPolicy(s, k.clockMs, { ...args, revertAt });
   }
   k.emit(d, ABI.VNET_EVENT_CONFIG);
 }

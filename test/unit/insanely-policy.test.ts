@@ -31,6 +31,18 @@ describe('insanely: directions', () => {
     expect(sets(k)).toEqual([{ dev: 'vnet0', mode: 1, arg1: 90, arg2: 0, seed: undefined, slave: 'eth0', direction: 2 }]);
   });
 
+  test('--both --seed S: the receive policy draws from S + 1 (its own sequence); the same again is unchanged', async () => {
+    const k = standardKernel();
+    const r = await runCmd(run, ['--both', '--seed', '18446744073709551615', 'eth0', 'gemodel', '1', '20'], k);
+    expect(r.stdout).toMatch(/^vnet0: relaying .* \(seed 18446744073709551615\)\nvnet0: delivering .* \(seed 0\)\n$/);
+    k.clearCalls();
+    const again = await runCmd(run, ['--both', '--seed', '18446744073709551615', 'eth0', 'gemodel', '1', '20'], k);
+    expect(again.stdout).toMatch(/^vnet0: unchanged: relaying .*\nvnet0: unchanged: delivering .* \(seed 0\)\n$/);
+    expect(mutations(k)).toEqual([]);
+    // the receive policy alone with seed 0 is what it has too
+    expect((await runCmd(run, ['--rx', '--seed', '0', 'eth0', 'gemodel', '1', '20'], k)).stdout).toMatch(/^vnet0: unchanged: /);
+  });
+
   test('--tx is the default: the SET carries no direction (a kernel before the receive policy takes it)', async () => {
     const k = standardKernel();
     const r = await runCmd(run, ['--tx', 'eth0', 'time', '5', '10'], k);

@@ -15,7 +15,7 @@ import { runCmd, standardKernel } from './harness';
 import { vnetState } from './states';
 
 describe('vnet-monitor: auto-revert events', () => {
-  /** vnet0 relaying to eth0, both directions at percent 0 for 1 s. */
+  /** vnet0 relaying to eth0, both directions at percent 0 for 1 s (seeds 5, and 6 for the receive policy). */
   function reverting(): ReturnType<typeof standardKernel> {
     const k = standardKernel();
     const g = k.openGenl();
@@ -31,7 +31,7 @@ describe('vnet-monitor: auto-revert events', () => {
       code: 0,
       stdout:
         'vnet0: reverted: the transmit policy went back to pass (auto-revert); relay mode pass  arguments 0 0  slave eth0  seed 9; ' +
-        'receive mode percent  arguments 0 0  seed 5  revert in 1 ms\n' +
+        'receive mode percent  arguments 0 0  seed 6  revert in 1 ms\n' +
         'vnet0: reverted: the receive policy went back to pass (auto-revert); relay mode pass  arguments 0 0  slave eth0  seed 9; ' +
         'receive mode pass  arguments 0 0  seed 9\n',
       stderr: '',
