@@ -159,10 +159,11 @@ describe('vnet-monitor', () => {
     j.child.kill('SIGINT');
     const [rt, rj] = await Promise.all([t.done, j.done]);
     expect(rt.code).toBe(0);
+    const rxSeed = String(JSON.parse(expectExit(['insanely', '-j'], 0).stdout).rx.seed);
     expect(rt.stdout.slice(base[0])).toBe(
-      'vnet0: config: relay mode percent  arguments 70 0  slave mon0  seed 5\n' +
+      'vnet0: config: relay mode percent  arguments 70 0  slave mon0  seed 5; receive mode pass  arguments 0 0  seed ' + rxSeed + '\n' +
         'vnet0: statistics reset\n' +
-        'vnet0: slave lost: the slave was unregistered; relay mode percent  arguments 70 0  no slave (loopback)  seed 5\n',
+        'vnet0: slave lost: the slave was unregistered; relay mode percent  arguments 70 0  no slave (loopback)  seed 5; receive mode pass  arguments 0 0  seed ' + rxSeed + '\n',
     );
     const events = rj.stdout
       .slice(base[1])

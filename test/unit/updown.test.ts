@@ -191,6 +191,24 @@ describe("vnet-up: ifconfig's other words", () => {
     expect(k.device('vnet0').addrs).toEqual([{ family: 'inet6', local: 'fe80::2', prefixlen: 64, scope: 253 }]);
   });
 
+  test('an IPv6 address in the address slot is added (vnet-up vnet0 2001:db8::3/64), /128 without a length', async () => {
+    const k = kernel();
+    const r = await runCmd(up, ['vnet0', '2001:DB8::3/64', 'mtu', '1400'], k);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const m = mutations(k);
+    expect(m.map((c) => c.method)).toEqual(['setMtu', 'addAddress', 'changeFlags']);
+    expect(m[1].args[1]).toEqual({ family: 'inet6', local: '2001:db8::3', prefixlen: 64 });
+    expect(m.some((c) => c.method === 'setAddress')).toBe(false);
+    expect(r.stdout).toContain('        inet6 2001:db8::3  prefixlen 64  scopeid 0x0<global>\n');
+    k.clearCalls();
+    await runCmd(up, ['-q', 'vnet0', '2001:db8::4'], k);
+    expect(mutations(k)[0].args[1]).toEqual({ family: 'inet6', local: '2001:db8::4', prefixlen: 128 });
+    for (const bad of ['2001:db8::/129', '2001:zz::1/64', '2001:db8::3/x']) {
+      const e = await runCmd(up, ['vnet0', bad], kernel());
+      expect([bad, e.code]).toEqual([bad, 2]);
+    }
+  });
+
   test('adding an address that is there already is not an error; deleting one that is not is (exit 1)', async () => {
     const k = kernel();
     await runCmd(up, ['-q', 'vnet0', 'add', '10.0.0.5/24'], k);
