@@ -126,9 +126,13 @@ u32 vnet_revert_left_ms(const struct vnet_priv *priv, enum vnet_dir dir)
 	return DIV_ROUND_UP_ULL(deadline - now, NSEC_PER_MSEC);
 }
 
+/*
+ * Unbound: a revert takes RTNL and has no use for the CPU that queued it.
+ * A workqueue must say per-CPU or unbound (7.x warns otherwise).
+ */
 int vnet_revert_init(void)
 {
-	vnet_wq = alloc_workqueue("vnet", 0, 0);
+	vnet_wq = alloc_workqueue("vnet", WQ_UNBOUND, 0);
 	return vnet_wq ? 0 : -ENOMEM;
 }
 
