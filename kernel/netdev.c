@@ -321,7 +321,6 @@ void vnet_setup(struct net_device *dev)
 
 	/* Loopback mode: no ARP, as in the original (relay mode turns it on). */
 	dev->flags |= IFF_NOARP;
-	vnet_compat_no_addrconf(dev);
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/*

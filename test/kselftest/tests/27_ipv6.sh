@@ -75,4 +75,15 @@ ip link set vnet0 down
 rx=$(ethtool_stat vnet0 rx_packets)
 ping6_count $PEER $V6 2 1 >/dev/null
 check_eq "vnet0 down: it received nothing" "$rx" "$(ethtool_stat vnet0 rx_packets)"
+
+# --- an address added while vnet0 is down works once it is up (vnet-up's
+# order, and any admin's: "ip addr add" then "ip link set up")
+V6B=2001:db8::4
+check_ok "an address added while vnet0 is down" ip addr add $V6B/64 dev vnet0
+ip link set vnet0 up
+wait_oper vnet0
+wait_for "$KSFT_SH" -c "! ip -6 addr show dev vnet0 | grep -q tentative"
+check_nomatch "it passed DAD once vnet0 was up" 'tentative|dadfailed' "$(ip -6 addr show dev vnet0)"
+check_eq "peer -> $V6B: 3 of 3" 3 "$(ping6_count $PEER $V6B 3)"
+check_nomatch "still no link-local address on vnet0" 'fe80' "$(ip -6 addr show dev vnet0)"
 ksft_done
