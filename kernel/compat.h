@@ -207,20 +207,39 @@ static inline void vnet_compat_genl_strict_from(struct genl_family *family,
 #endif
 
 /*
- * Keep IPv6 autoconfiguration off the device through any MTU or state
- * change: IFF_NO_ADDRCONF where the kernel has it (probes/, 6.2).
- * Without it, notify.c guards the one event where addrconf recreates a
- * device's IPv6 state (an MTU back at 1280 or more) with IFF_SLAVE, the
- * flag addrconf skipped for bonding's sake.
+ * The flag addrconf skips a device for: IFF_NO_ADDRCONF (priv_flags)
+ * where the kernel has it (probes/, 6.2), IFF_SLAVE before (what it
+ * skipped for bonding's sake).  notify.c raises it for the one event where
+ * addrconf recreates a device's IPv6 state (an MTU back at 1280 or more)
+ * and drops it again after: a device that kept it would never become
+ * ready for IPv6 when brought up (addresses added while it was down would
+ * stay tentative in all but name, and never answer neighbour discovery).
  */
 #ifdef VNET_HAVE_IFF_NO_ADDRCONF
-static inline void vnet_compat_no_addrconf(struct net_device *dev)
+static inline bool vnet_compat_addrconf_skipped(const struct net_device *dev)
 {
-	dev->priv_flags |= IFF_NO_ADDRCONF;
+	return dev->priv_flags & IFF_NO_ADDRCONF;
+}
+
+static inline void vnet_compat_addrconf_skip(struct net_device *dev, bool skip)
+{
+	if (skip)
+		dev->priv_flags |= IFF_NO_ADDRCONF;
+	else
+		dev->priv_flags &= ~IFF_NO_ADDRCONF;
 }
 #else
-static inline void vnet_compat_no_addrconf(struct net_device *dev)
+static inline bool vnet_compat_addrconf_skipped(const struct net_device *dev)
 {
+	return dev->flags & IFF_SLAVE;
+}
+
+static inline void vnet_compat_addrconf_skip(struct net_device *dev, bool skip)
+{
+	if (skip)
+		dev->flags |= IFF_SLAVE;
+	else
+		dev->flags &= ~IFF_SLAVE;
 }
 #endif
 

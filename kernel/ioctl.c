@@ -41,12 +41,13 @@ static int vnet_ioctl_set(struct vnet_priv *priv, void __user *data)
 	req.mode = info.mode;
 	req.arg1 = info.arg1;
 	req.arg2 = info.arg2;
+	vnet_relay_req_defaults(&req);
 	return vnet_relay_set(priv, &req, NULL);
 }
 
 static int vnet_ioctl_get(struct vnet_priv *priv, void __user *data)
 {
-	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv);
+	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv, VNET_TX);
 	const struct net_device *slave = vnet_slave_rtnl(priv);
 	struct vnet_relay_info info;
 

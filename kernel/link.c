@@ -18,6 +18,8 @@ static const struct nla_policy vnet_link_policy[IFLA_VNET_MAX + 1] = {
 	[IFLA_VNET_ARG1]	= { .type = NLA_S32 },
 	[IFLA_VNET_ARG2]	= { .type = NLA_S32 },
 	[IFLA_VNET_SEED]	= { .type = NLA_U64 },
+	[IFLA_VNET_ARG3]	= { .type = NLA_S32 },
+	[IFLA_VNET_ARG4]	= { .type = NLA_S32 },
 };
 
 /* The relay request IFLA_LINK and IFLA_INFO_DATA describe. */
@@ -40,10 +42,17 @@ static void vnet_link_parse(struct nlattr *tb[], struct nlattr *data[],
 	if (data[IFLA_VNET_ARG2])
 		req->arg2 = nla_get_s32(data[IFLA_VNET_ARG2]);
 	req->arg2_attr = data[IFLA_VNET_ARG2];
+	if (data[IFLA_VNET_ARG3])
+		req->arg3 = nla_get_s32(data[IFLA_VNET_ARG3]);
+	req->arg3_attr = data[IFLA_VNET_ARG3];
+	if (data[IFLA_VNET_ARG4])
+		req->arg4 = nla_get_s32(data[IFLA_VNET_ARG4]);
+	req->arg4_attr = data[IFLA_VNET_ARG4];
 	if (data[IFLA_VNET_SEED]) {
 		req->seeded = true;
 		req->seed = nla_get_u64(data[IFLA_VNET_SEED]);
 	}
+	vnet_relay_req_defaults(req);
 }
 
 /* Before any device exists: the MAC and the policy. */
@@ -117,7 +126,7 @@ err_unregister_netdevice:
 static size_t vnet_link_get_size(const struct net_device *dev)
 {
 	return nla_total_size(sizeof(u32)) +		/* IFLA_VNET_MODE */
-	       2 * nla_total_size(sizeof(s32)) +	/* IFLA_VNET_ARG1/2 */
+	       4 * nla_total_size(sizeof(s32)) +	/* IFLA_VNET_ARG1..4 */
 	       nla_total_size_64bit(sizeof(u64));	/* IFLA_VNET_SEED */
 }
 
@@ -126,11 +135,13 @@ static int vnet_link_fill_info(struct sk_buff *skb,
 			       const struct net_device *dev)
 {
 	struct vnet_priv *priv = netdev_priv(dev);
-	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv);
+	const struct vnet_cfg *cfg = vnet_cfg_rtnl(priv, VNET_TX);
 
 	if (nla_put_u32(skb, IFLA_VNET_MODE, cfg->mode) ||
 	    nla_put_s32(skb, IFLA_VNET_ARG1, cfg->arg1) ||
 	    nla_put_s32(skb, IFLA_VNET_ARG2, cfg->arg2) ||
+	    nla_put_s32(skb, IFLA_VNET_ARG3, cfg->arg3) ||
+	    nla_put_s32(skb, IFLA_VNET_ARG4, cfg->arg4) ||
 	    nla_put_u64_64bit(skb, IFLA_VNET_SEED, cfg->seed, IFLA_VNET_PAD))
 		return -EMSGSIZE;
 	return 0;

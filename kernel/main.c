@@ -150,9 +150,12 @@ static int __init vnet_init(void)
 	if (err)
 		return err;
 
-	err = vnet_notifiers_register();
+	err = vnet_revert_init();
 	if (err)
 		return err;
+	err = vnet_notifiers_register();
+	if (err)
+		goto err_revert_exit;
 	err = vnet_genl_register();
 	if (err)
 		goto err_unregister_notifiers;
@@ -173,6 +176,8 @@ err_unregister_genl:
 	vnet_genl_unregister();
 err_unregister_notifiers:
 	vnet_notifiers_unregister();
+err_revert_exit:
+	vnet_revert_exit();
 	return err;
 }
 
@@ -181,6 +186,7 @@ static void __exit vnet_exit(void)
 	rtnl_link_unregister(&vnet_link_ops);
 	vnet_genl_unregister();
 	vnet_notifiers_unregister();
+	vnet_revert_exit();
 	/* The last configurations are freed from RCU callbacks. */
 	rcu_barrier();
 }

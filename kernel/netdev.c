@@ -48,7 +48,7 @@ static netdev_tx_t vnet_loop_xmit(struct vnet_priv *priv, struct sk_buff *skb)
 	    !vnet_has_qdisc(dev)) {
 		kfree_skb(skb);
 		vnet_stats_packet(priv, VNET_STAT(VNET_STATS_TX_PACKETS), len);
-		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROP_DELIVERY));
 		return NETDEV_TX_OK;
 	}
 
@@ -84,7 +84,7 @@ static int vnet_loop_poll(struct napi_struct *napi, int budget)
 		done++;
 		if (unlikely(len < ETH_HLEN)) {
 			kfree_skb(skb);
-			vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+			vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROP_DELIVERY));
 			continue;
 		}
 		skb->protocol = eth_type_trans(skb, dev);
@@ -168,7 +168,7 @@ static int vnet_stop(struct net_device *dev)
 	local_bh_disable();
 	while ((skb = skb_dequeue(&priv->loopq))) {
 		kfree_skb(skb);
-		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROPPED));
+		vnet_stats_inc(priv, VNET_STAT(VNET_STATS_RX_DROP_DELIVERY));
 	}
 	local_bh_enable();
 	vnet_dbg(dev, "down\n");
@@ -221,49 +221,72 @@ static int vnet_get_iflink(const struct net_device *dev)
 	return iflink;
 }
 
+/* Frees both policies (unpublished, or with no reader left). */
+static void vnet_dev_free_cfgs(struct vnet_priv *priv)
+{
+	int d;
+
+	for (d = 0; d < VNET_NDIRS; d++) {
+		vnet_cfg_free(rcu_dereference_protected(priv->cfg[d], true));
+		RCU_INIT_POINTER(priv->cfg[d], NULL);
+	}
+}
+
 static int vnet_dev_init(struct net_device *dev)
 {
 	struct vnet_priv *priv = netdev_priv(dev);
 	struct vnet_cfg *cfg;
-	int err;
+	int err, d;
 
 	priv->dev = dev;
 	skb_queue_head_init(&priv->loopq);
+	INIT_LIST_HEAD(&priv->port_node);
+	vnet_revert_setup(priv);
 
 	err = vnet_stats_init(priv);
 	if (err)
 		return err;
 
-	cfg = vnet_cfg_alloc_default();
-	if (!cfg) {
-		err = -ENOMEM;
-		goto err_free_stats;
+	for (d = 0; d < VNET_NDIRS; d++) {
+		cfg = vnet_cfg_alloc_default();
+		if (!cfg) {
+			err = -ENOMEM;
+			goto err_free_cfgs;
+		}
+		RCU_INIT_POINTER(priv->cfg[d], cfg);
 	}
-	RCU_INIT_POINTER(priv->cfg, cfg);
 
 	ether_addr_copy(priv->own_addr, dev->dev_addr);
 	priv->want_mtu = dev->mtu;
 	netif_napi_add(dev, &priv->napi, vnet_loop_poll);
 	return 0;
 
-err_free_stats:
+err_free_cfgs:
+	vnet_dev_free_cfgs(priv);
 	vnet_stats_free(priv);
 	return err;
 }
 
-/* Unregistration, under RTNL: let the slave go before the device does. */
+/*
+ * Unregistration, under RTNL: no auto-revert any more, and let the slave
+ * go before the device does.
+ */
 static void vnet_dev_uninit(struct net_device *dev)
 {
-	vnet_relay_detach(netdev_priv(dev));
+	struct vnet_priv *priv = netdev_priv(dev);
+	int d;
+
+	for (d = 0; d < VNET_NDIRS; d++)
+		vnet_revert_cancel(priv, d);
+	vnet_relay_detach(priv);
 }
 
-/* Frees what vnet_dev_init() allocated; also its error path's partner. */
+/* Frees what vnet_dev_init() allocated. */
 static void vnet_dev_free(struct net_device *dev)
 {
 	struct vnet_priv *priv = netdev_priv(dev);
 
-	vnet_cfg_free(rcu_dereference_protected(priv->cfg, true));
-	RCU_INIT_POINTER(priv->cfg, NULL);
+	vnet_dev_free_cfgs(priv);
 	kfree(rcu_dereference_protected(priv->addrs, true));
 	RCU_INIT_POINTER(priv->addrs, NULL);
 	vnet_stats_free(priv);
@@ -298,7 +321,6 @@ void vnet_setup(struct net_device *dev)
 
 	/* Loopback mode: no ARP, as in the original (relay mode turns it on). */
 	dev->flags |= IFF_NOARP;
-	vnet_compat_no_addrconf(dev);
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/*

@@ -42,7 +42,7 @@ static const struct nla_policy vnet_dev_policy[VNET_ATTR_IFNAME + 1] = {
 	[VNET_ATTR_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
-static const struct nla_policy vnet_set_policy[VNET_ATTR_SLAVE_NAME + 1] = {
+static const struct nla_policy vnet_set_policy[VNET_ATTR_REVERT_MS + 1] = {
 	[VNET_ATTR_IFINDEX]	= { .type = NLA_U32 },
 	[VNET_ATTR_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[VNET_ATTR_MODE]	= { .type = NLA_U32 },
@@ -51,6 +51,10 @@ static const struct nla_policy vnet_set_policy[VNET_ATTR_SLAVE_NAME + 1] = {
 	[VNET_ATTR_SEED]	= { .type = NLA_U64 },
 	[VNET_ATTR_SLAVE_IFINDEX] = { .type = NLA_U32 },
 	[VNET_ATTR_SLAVE_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[VNET_ATTR_ARG3]	= { .type = NLA_S32 },
+	[VNET_ATTR_ARG4]	= { .type = NLA_S32 },
+	[VNET_ATTR_DIRECTION]	= { .type = NLA_U32 },
+	[VNET_ATTR_REVERT_MS]	= { .type = NLA_U32 },
 };
 
 /* ------------------------------------------------------------------ */
@@ -79,20 +83,39 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/* One direction's policy, and the time left before it reverts. */
+static int vnet_fill_policy(struct sk_buff *skb, struct vnet_priv *priv,
+			    enum vnet_dir dir)
+{
+	const struct vnet_cfg *cfg = rcu_dereference_rtnl(priv->cfg[dir]);
+	u32 left = vnet_revert_left_ms(priv, dir);
+
+	if (nla_put_u32(skb, VNET_ATTR_MODE, cfg->mode) ||
+	    nla_put_s32(skb, VNET_ATTR_ARG1, cfg->arg1) ||
+	    nla_put_s32(skb, VNET_ATTR_ARG2, cfg->arg2) ||
+	    nla_put_s32(skb, VNET_ATTR_ARG3, cfg->arg3) ||
+	    nla_put_s32(skb, VNET_ATTR_ARG4, cfg->arg4) ||
+	    nla_put_u64_64bit(skb, VNET_ATTR_SEED, cfg->seed, VNET_ATTR_PAD) ||
+	    (left && nla_put_u32(skb, VNET_ATTR_REVERT_MS, left)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Caller holds RTNL or rcu_read_lock(). */
 static int vnet_fill_state(struct sk_buff *skb, struct vnet_priv *priv)
 {
 	struct net_device *dev = priv->dev;
-	const struct vnet_cfg *cfg = rcu_dereference_rtnl(priv->cfg);
 	struct net_device *slave = rcu_dereference_rtnl(priv->slave);
+	struct nlattr *rx;
 
 	if (nla_put_u32(skb, VNET_ATTR_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, VNET_ATTR_IFNAME, dev->name) ||
-	    nla_put_u32(skb, VNET_ATTR_MODE, cfg->mode) ||
-	    nla_put_s32(skb, VNET_ATTR_ARG1, cfg->arg1) ||
-	    nla_put_s32(skb, VNET_ATTR_ARG2, cfg->arg2) ||
-	    nla_put_u64_64bit(skb, VNET_ATTR_SEED, cfg->seed, VNET_ATTR_PAD))
+	    vnet_fill_policy(skb, priv, VNET_TX))
 		return -EMSGSIZE;
+	rx = nla_nest_start(skb, VNET_ATTR_RX_POLICY);
+	if (!rx || vnet_fill_policy(skb, priv, VNET_RX))
+		return -EMSGSIZE;
+	nla_nest_end(skb, rx);
 	if (slave &&
 	    (nla_put_u32(skb, VNET_ATTR_SLAVE_IFINDEX, slave->ifindex) ||
 	     nla_put_string(skb, VNET_ATTR_SLAVE_NAME, slave->name) ||
@@ -102,19 +125,27 @@ static int vnet_fill_state(struct sk_buff *skb, struct vnet_priv *priv)
 	return vnet_fill_stats(skb, priv);
 }
 
+/* What vnet_fill_policy() writes at most. */
+static size_t vnet_policy_size(void)
+{
+	return nla_total_size(sizeof(u32)) +		/* MODE */
+	       4 * nla_total_size(sizeof(s32)) +	/* ARG1..4 */
+	       nla_total_size_64bit(sizeof(u64)) +	/* SEED */
+	       nla_total_size(sizeof(u32));		/* REVERT_MS */
+}
+
 static size_t vnet_state_size(void)
 {
 	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
 	       nla_total_size(IFNAMSIZ) +		/* IFNAME */
-	       nla_total_size(sizeof(u32)) +		/* MODE */
-	       2 * nla_total_size(sizeof(s32)) +	/* ARG1, ARG2 */
-	       nla_total_size_64bit(sizeof(u64)) +	/* SEED */
+	       vnet_policy_size() +			/* transmit */
+	       nla_total_size(vnet_policy_size()) +	/* RX_POLICY */
 	       nla_total_size(sizeof(u32)) +		/* SLAVE_IFINDEX */
 	       nla_total_size(IFNAMSIZ) +		/* SLAVE_NAME */
 	       nla_total_size(sizeof(u32)) +		/* SLAVE_RP_FILTER */
 	       nla_total_size(0) +			/* STATS */
 	       VNET_STAT_NUM * nla_total_size_64bit(sizeof(u64)) +
-	       nla_total_size(sizeof(u32));		/* EVENT */
+	       2 * nla_total_size(sizeof(u32));		/* EVENT, DIRECTION */
 }
 
 /* ------------------------------------------------------------------ */
@@ -295,11 +326,24 @@ static int vnet_genl_set(struct sk_buff *skb, struct genl_info *info)
 	if (tb[VNET_ATTR_ARG2])
 		req.arg2 = nla_get_s32(tb[VNET_ATTR_ARG2]);
 	req.arg2_attr = tb[VNET_ATTR_ARG2];
+	if (tb[VNET_ATTR_ARG3])
+		req.arg3 = nla_get_s32(tb[VNET_ATTR_ARG3]);
+	req.arg3_attr = tb[VNET_ATTR_ARG3];
+	if (tb[VNET_ATTR_ARG4])
+		req.arg4 = nla_get_s32(tb[VNET_ATTR_ARG4]);
+	req.arg4_attr = tb[VNET_ATTR_ARG4];
+	if (tb[VNET_ATTR_DIRECTION])
+		req.dir = nla_get_u32(tb[VNET_ATTR_DIRECTION]);
+	req.dir_attr = tb[VNET_ATTR_DIRECTION];
+	if (tb[VNET_ATTR_REVERT_MS])
+		req.revert_ms = nla_get_u32(tb[VNET_ATTR_REVERT_MS]);
+	req.revert_attr = tb[VNET_ATTR_REVERT_MS];
 	if (tb[VNET_ATTR_SEED]) {
 		req.seeded = true;
 		req.seed = nla_get_u64(tb[VNET_ATTR_SEED]);
 	}
 	vnet_genl_parse_slave(info, &req);
+	vnet_relay_req_defaults(&req);
 
 	rtnl_lock();
 	priv = vnet_genl_dev(info);
@@ -378,6 +422,12 @@ static struct genl_family vnet_genl_family __ro_after_init = {
 /* Announce @event about @priv to the "events" group of its netns.  RTNL. */
 void vnet_genl_notify(struct vnet_priv *priv, u32 event)
 {
+	vnet_genl_notify_dir(priv, event, U32_MAX);
+}
+
+/* The same, naming a direction (enum vnet_direction; U32_MAX: none). */
+void vnet_genl_notify_dir(struct vnet_priv *priv, u32 event, u32 dir)
+{
 	struct net *net = dev_net(priv->dev);
 	struct sk_buff *msg;
 	void *hdr;
@@ -390,6 +440,7 @@ void vnet_genl_notify(struct vnet_priv *priv, u32 event)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &vnet_genl_family, 0, VNET_CMD_EVENT);
 	if (!hdr || nla_put_u32(msg, VNET_ATTR_EVENT, event) ||
+	    (dir != U32_MAX && nla_put_u32(msg, VNET_ATTR_DIRECTION, dir)) ||
 	    vnet_fill_state(msg, priv)) {
 		nlmsg_free(msg);
 		return;

@@ -3,8 +3,8 @@
  * vnet notifiers, all called under RTNL:
  *
  *   netdevice  vnet devices: IPv6 autoconfiguration stays off through
- *              any MTU change (with a guard before addrconf's notifier
- *              on kernels without IFF_NO_ADDRCONF).  Slaves: carrier, MAC and MTU are
+ *              any MTU change (with a guard before addrconf's notifier).
+ *              Slaves: carrier, MAC and MTU are
  *              followed, an MTU below IPv4's minimum or a type change is
  *              refused (the core then restores the old MTU), and
  *              unregistration detaches the slave.
@@ -20,10 +20,10 @@
 #include "vnet_priv.h"
 
 /*
- * Relay mode is IPv4 only: no IPv6 autoconfiguration (a link-local
- * address would duplicate the slave's, whose MAC the device takes).
- * IFF_NO_ADDRCONF stops addrconf from 6.2 on (compat.h); the generation
- * mode is set too, so that "ip -d link" says "addrgenmode none", also
+ * No IPv6 autoconfiguration: a link-local address would duplicate the
+ * slave's, whose MAC the device takes; the device carries only the
+ * addresses the admin gives it.  The generation mode "none" does it
+ * ("ip -d link" says "addrgenmode none"), set at registration and again
  * after an MTU below 1280 made addrconf drop and recreate the device's
  * IPv6 state.  This notifier runs after addrconf's (lower priority).
  */
@@ -35,13 +35,13 @@ static void vnet_no_addrconf(struct net_device *dev)
 		idev->cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_NONE;
 }
 
-#ifndef VNET_HAVE_IFF_NO_ADDRCONF
 /*
- * Before 6.2: when the MTU comes back to 1280 or more, addrconf recreates
- * the device's IPv6 state and would configure it at once, before any
- * later notifier can say "addrgenmode none".  addrconf skips devices
- * flagged IFF_SLAVE: the device carries the flag from this notifier,
- * which runs before addrconf's, to vnet_vnet_event(), which runs after.
+ * When the MTU comes back to 1280 or more, addrconf recreates the
+ * device's IPv6 state and would configure it at once, before any later
+ * notifier can say "addrgenmode none".  addrconf skips a device flagged
+ * for it (compat.h): the device carries the flag from this notifier, which
+ * runs before addrconf's, to vnet_vnet_event(), which runs after, and
+ * only then: a device flagged for good would never become ready for IPv6.
  */
 static int vnet_addrconf_guard(struct notifier_block *nb,
 			       unsigned long event, void *ptr)
@@ -50,8 +50,8 @@ static int vnet_addrconf_guard(struct notifier_block *nb,
 
 	if (event == NETDEV_CHANGEMTU && vnet_is_vnet(dev) &&
 	    dev->mtu >= IPV6_MIN_MTU && !__in6_dev_get(dev) &&
-	    !(dev->flags & IFF_SLAVE)) {
-		dev->flags |= IFF_SLAVE;
+	    !vnet_compat_addrconf_skipped(dev)) {
+		vnet_compat_addrconf_skip(dev, true);
 		((struct vnet_priv *)netdev_priv(dev))->addrconf_guarded = true;
 	}
 	return NOTIFY_DONE;
@@ -65,7 +65,7 @@ static struct notifier_block vnet_addrconf_guard_notifier = {
 static void vnet_addrconf_unguard(struct vnet_priv *priv)
 {
 	if (priv->addrconf_guarded) {
-		priv->dev->flags &= ~IFF_SLAVE;
+		vnet_compat_addrconf_skip(priv->dev, false);
 		priv->addrconf_guarded = false;
 	}
 }
@@ -79,20 +79,6 @@ static void vnet_addrconf_guard_unregister(void)
 {
 	unregister_netdevice_notifier(&vnet_addrconf_guard_notifier);
 }
-#else
-static void vnet_addrconf_unguard(struct vnet_priv *priv)
-{
-}
-
-static int vnet_addrconf_guard_register(void)
-{
-	return 0;
-}
-
-static void vnet_addrconf_guard_unregister(void)
-{
-}
-#endif
 
 static int vnet_vnet_event(struct net_device *dev, unsigned long event)
 {
@@ -108,10 +94,9 @@ static int vnet_vnet_event(struct net_device *dev, unsigned long event)
 	return NOTIFY_DONE;
 }
 
-static int vnet_slave_event(struct net_device *slave, unsigned long event)
+static int vnet_slave_event_one(struct vnet_priv *priv,
+				struct net_device *slave, unsigned long event)
 {
-	struct vnet_priv *priv = vnet_slave_priv(slave);
-
 	switch (event) {
 	case NETDEV_UP:
 	case NETDEV_DOWN:
@@ -122,21 +107,44 @@ static int vnet_slave_event(struct net_device *slave, unsigned long event)
 		vnet_slave_follow_mac(priv, slave);
 		break;
 	case NETDEV_CHANGEMTU:
+		vnet_slave_follow_mtu(priv, slave);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+/* @slave is the slave of every vnet device in its port. */
+static int vnet_slave_event(struct net_device *slave, unsigned long event)
+{
+	struct vnet_port *port = vnet_port_rtnl(slave);
+	struct vnet_priv *priv;
+
+	switch (event) {
+	case NETDEV_CHANGEMTU:
 		/* an error makes the core put the old MTU back */
 		if (slave->mtu < ETH_MIN_MTU) {
-			net_info_ratelimited("%s: refusing MTU %u on its slave %s: vnet needs at least %u (detach first)\n",
-					     priv->dev->name, slave->mtu,
-					     slave->name, ETH_MIN_MTU);
+			net_info_ratelimited("%s: refusing MTU %u: vnet devices relay to it and need at least %u (detach them first)\n",
+					     slave->name, slave->mtu, ETH_MIN_MTU);
 			return notifier_from_errno(-EBUSY);
 		}
-		vnet_slave_follow_mtu(priv, slave);
 		break;
 	case NETDEV_PRE_TYPE_CHANGE:
 		return notifier_from_errno(-EBUSY);
-	case NETDEV_UNREGISTER:
-		vnet_slave_lost(priv, slave);
-		break;
+	case NETDEV_UNREGISTER: {
+		/* each loss leaves the port; the last one frees it */
+		unsigned int n = 0;
+
+		list_for_each_entry(priv, &port->vnets, port_node)
+			n++;
+		while (n--)
+			vnet_slave_lost(list_first_entry(&port->vnets,
+							 struct vnet_priv,
+							 port_node), slave);
+		return NOTIFY_DONE;
 	}
+	}
+	list_for_each_entry(priv, &port->vnets, port_node)
+		vnet_slave_event_one(priv, slave, event);
 	return NOTIFY_DONE;
 }
 
@@ -161,10 +169,14 @@ static int vnet_inetaddr_event(struct notifier_block *nb, unsigned long event,
 
 	if (event != NETDEV_UP && event != NETDEV_DOWN)
 		return NOTIFY_DONE;
-	if (vnet_is_vnet(dev))
+	if (vnet_is_vnet(dev)) {
 		vnet_addrs_update(netdev_priv(dev));
-	else if (vnet_is_slave(dev))
-		vnet_addrs_update(vnet_slave_priv(dev));
+	} else if (vnet_is_slave(dev)) {
+		struct vnet_priv *priv;
+
+		list_for_each_entry(priv, &vnet_port_rtnl(dev)->vnets, port_node)
+			vnet_addrs_update(priv);
+	}
 	return NOTIFY_DONE;
 }
 

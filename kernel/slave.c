@@ -270,9 +270,10 @@ int vnet_slave_check(struct vnet_priv *priv, struct net_device *slave,
 				    "the slave takes no receive handler (an ipvlan or VRF device): it cannot be a slave");
 		return -EOPNOTSUPP;
 	}
-	if (netdev_is_rx_handler_busy(slave)) {
+	/* another vnet device's slave: its port takes one more */
+	if (netdev_is_rx_handler_busy(slave) && !vnet_is_slave(slave)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "slave already has a receive handler (bridge, bond, macvlan or vnet)");
+				    "slave already has a receive handler (bridge, bond, macvlan or another driver)");
 		return -EBUSY;
 	}
 	return 0;
@@ -287,25 +288,23 @@ int vnet_slave_check(struct vnet_priv *priv, struct net_device *slave,
  * on error the device is as it was.  RTNL.
  */
 static int vnet_slave_adopt(struct vnet_priv *priv, struct net_device *slave,
-			    struct netpoll **npp,
+			    struct vnet_port **portp, struct netpoll **npp,
 			    struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = priv->dev;
 	unsigned int old_mtu = dev->mtu;
+	struct vnet_port *port;
 	u8 old_addr[ETH_ALEN];
 	int err;
 
 	ether_addr_copy(old_addr, dev->dev_addr);
 
-	err = netdev_rx_handler_register(slave, vnet_handle_frame, priv);
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "slave already has a receive handler (bridge, bond, macvlan or vnet)");
-		return err;
-	}
+	port = vnet_port_get(slave, extack);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
 	err = netdev_upper_dev_link(slave, dev, extack);
 	if (err)
-		goto err_unregister_rx_handler;
+		goto err_put_port;
 	err = vnet_apply_mtu(priv, slave);
 	if (err)
 		goto err_unlink;
@@ -319,6 +318,7 @@ static int vnet_slave_adopt(struct vnet_priv *priv, struct net_device *slave,
 	if (err)
 		goto err_restore_noarp;
 	vnet_compat_set_netns_local(dev, true);
+	*portp = port;
 	return 0;
 
 err_restore_noarp:
@@ -334,21 +334,21 @@ err_restore_mtu:
 	}
 err_unlink:
 	netdev_upper_dev_unlink(slave, dev);
-err_unregister_rx_handler:
-	netdev_rx_handler_unregister(slave);
+err_put_port:
+	vnet_port_put_unused(port);
 	return err;
 }
 
 /*
  * Undo what vnet_slave_adopt() did to @slave, after the device stopped
- * publishing it: unregistering the rx_handler waits for every RCU reader
- * (xmit and rx_handler), so the reference can go.  Cannot fail.  RTNL.
+ * publishing it: leaving the port waits for every RCU reader (xmit and
+ * rx_handler), so the reference can go.  Cannot fail.  RTNL.
  */
 static void vnet_slave_release(struct vnet_priv *priv,
 			       struct net_device *slave)
 {
 	vnet_slave_netpoll_stop(priv);
-	netdev_rx_handler_unregister(slave);
+	vnet_port_leave(priv);
 	netdev_upper_dev_unlink(slave, priv->dev);
 	netdev_put(slave, &priv->slave_tracker);
 }
@@ -381,14 +381,48 @@ static struct net_device *vnet_slave_drop(struct vnet_priv *priv)
 	return old;
 }
 
+/* The directions a request sets. */
+static bool vnet_req_sets(const struct vnet_relay_req *req, enum vnet_dir d)
+{
+	return req->dir == VNET_DIR_BOTH ||
+	       (d == VNET_TX) == (req->dir == VNET_DIR_TX);
+}
+
+/*
+ * The policies a request asks for, one per direction it sets (else NULL).
+ * With both directions and a chosen seed, the receive policy draws from
+ * seed + 1: each direction has a sequence of its own.
+ */
+static int vnet_req_cfgs(const struct vnet_relay_req *req,
+			 struct vnet_cfg *cfg[VNET_NDIRS])
+{
+	struct vnet_relay_req rx = *req;
+	int d;
+
+	rx.seed = req->seed + (req->dir == VNET_DIR_BOTH);
+	for (d = 0; d < VNET_NDIRS; d++) {
+		cfg[d] = NULL;
+		if (!vnet_req_sets(req, d))
+			continue;
+		cfg[d] = vnet_cfg_alloc(d == VNET_RX ? &rx : req);
+		if (!cfg[d]) {
+			while (d--)
+				vnet_cfg_free(cfg[d]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
 		   struct netlink_ext_ack *extack)
 {
 	struct net_device *old = vnet_slave_rtnl(priv);
+	struct vnet_cfg *cfg[VNET_NDIRS];
 	struct net_device *slave = old;
+	struct vnet_port *port = NULL;
 	struct netpoll *np = NULL;
-	struct vnet_cfg *cfg;
-	int err;
+	int err, d;
 
 	ASSERT_RTNL();
 
@@ -410,17 +444,22 @@ int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
 		}
 	}
 
-	cfg = vnet_cfg_alloc(req);
-	if (!cfg)
-		return -ENOMEM;
+	err = vnet_req_cfgs(req, cfg);
+	if (err)
+		return err;
 
 	if (slave && slave != old) {
-		err = vnet_slave_adopt(priv, slave, &np, extack);
+		err = vnet_slave_adopt(priv, slave, &port, &np, extack);
 		if (err)
-			goto err_free_cfg;
+			goto err_free_cfgs;
 	}
 
-	vnet_cfg_replace(priv, cfg);
+	for (d = 0; d < VNET_NDIRS; d++) {
+		if (!cfg[d])
+			continue;
+		vnet_cfg_replace(priv, d, cfg[d]);
+		vnet_revert_arm(priv, d, req->revert_ms);
+	}
 	if (slave != old) {
 		if (old) {
 			RCU_INIT_POINTER(priv->slave, NULL);
@@ -428,6 +467,7 @@ int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
 		}
 		if (slave) {
 			netdev_hold(slave, &priv->slave_tracker, GFP_KERNEL);
+			vnet_port_add(priv, port);
 			rcu_assign_pointer(priv->slave, slave);
 			vnet_slave_netpoll_publish(priv, np);
 			/* a carrier event, so operstate is computed now */
@@ -439,14 +479,15 @@ int vnet_relay_set(struct vnet_priv *priv, const struct vnet_relay_req *req,
 		vnet_addrs_update(priv);
 	}
 
-	vnet_dbg(priv->dev, "relay: slave %s mode %d args %d %d seed %llu\n",
-		 slave ? slave->name : "(none)", cfg->mode, cfg->arg1,
-		 cfg->arg2, cfg->seed);
+	vnet_dbg(priv->dev, "relay: slave %s dir %u mode %d args %d %d %d %d seed %llu revert %u ms\n",
+		 slave ? slave->name : "(none)", req->dir, req->mode, req->arg1,
+		 req->arg2, req->arg3, req->arg4, req->seed, req->revert_ms);
 	vnet_genl_notify(priv, VNET_EVENT_CONFIG);
 	return 0;
 
-err_free_cfg:
-	vnet_cfg_free(cfg);
+err_free_cfgs:
+	for (d = 0; d < VNET_NDIRS; d++)
+		vnet_cfg_free(cfg[d]);
 	return err;
 }
 

@@ -31,6 +31,11 @@ static const char vnet_stat_names[VNET_STAT_NUM][ETH_GSTRING_LEN] = {
 	[VNET_STAT(VNET_STATS_TX_DROP_NO_SLAVE)]	= "tx_drop_no_slave",
 	[VNET_STAT(VNET_STATS_TX_DROP_SLAVE)]		= "tx_drop_slave",
 	[VNET_STAT(VNET_STATS_SLAVE_LOST)]		= "slave_lost",
+	[VNET_STAT(VNET_STATS_TX_DROP_GEMODEL)]		= "tx_drop_gemodel",
+	[VNET_STAT(VNET_STATS_RX_DROP_DELIVERY)]	= "rx_drop_delivery",
+	[VNET_STAT(VNET_STATS_RX_DROP_PERCENT)]		= "rx_drop_percent",
+	[VNET_STAT(VNET_STATS_RX_DROP_TIME)]		= "rx_drop_time",
+	[VNET_STAT(VNET_STATS_RX_DROP_GEMODEL)]		= "rx_drop_gemodel",
 };
 
 int vnet_stats_init(struct vnet_priv *priv)
@@ -71,8 +76,14 @@ static void vnet_stats_sum(struct vnet_priv *priv, u64 out[VNET_STAT_NUM])
 	out[VNET_STAT(VNET_STATS_TX_DROPPED)] =
 		out[VNET_STAT(VNET_STATS_TX_DROP_PERCENT)] +
 		out[VNET_STAT(VNET_STATS_TX_DROP_TIME)] +
+		out[VNET_STAT(VNET_STATS_TX_DROP_GEMODEL)] +
 		out[VNET_STAT(VNET_STATS_TX_DROP_NO_SLAVE)] +
 		out[VNET_STAT(VNET_STATS_TX_DROP_SLAVE)];
+	out[VNET_STAT(VNET_STATS_RX_DROPPED)] =
+		out[VNET_STAT(VNET_STATS_RX_DROP_DELIVERY)] +
+		out[VNET_STAT(VNET_STATS_RX_DROP_PERCENT)] +
+		out[VNET_STAT(VNET_STATS_RX_DROP_TIME)] +
+		out[VNET_STAT(VNET_STATS_RX_DROP_GEMODEL)];
 }
 
 /*

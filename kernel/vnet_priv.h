@@ -5,8 +5,11 @@
  *
  *   main.c     module parameters, init/exit, devices created at load
  *   netdev.c   net_device ops, loopback mode (NAPI), xmit dispatch, MTU
- *   policy.c   the drop policy (pass, percent, time) and relayed transmit
+ *   policy.c   the drop policies (pass, percent, time, gemodel), relayed
+ *              transmit
+ *   revert.c   auto-revert of a policy to pass
  *   slave.c    attaching, following and releasing the slave; netpoll
+ *   port.c     the per-slave port several vnet devices share
  *   rx.c       the slave's rx_handler and the address table it reads
  *   notify.c   netdevice and inetaddr notifiers
  *   ioctl.c    SIOCDEVPRIVATE commands
@@ -40,7 +43,8 @@ struct netpoll;
 /*
  * Counter indices: enum vnet_stats_attr shifted to start at 0, so that
  * the uapi header stays the one list of counters.  VNET_STAT_TX_DROPPED
- * is never incremented: readers compute it as the sum of the reasons.
+ * and VNET_STAT_RX_DROPPED are never incremented: readers compute them as
+ * the sums of their reasons.
  */
 #define VNET_STAT(attr)		((attr) - VNET_STATS_RX_PACKETS)
 #define VNET_STAT_NUM		VNET_STAT(__VNET_STATS_MAX)
@@ -50,9 +54,17 @@ struct vnet_pcpu_stats {
 	struct u64_stats_sync	syncp;
 };
 
+/* The two policies of a device: what it relays, what it receives. */
+enum vnet_dir {
+	VNET_TX,
+	VNET_RX,
+	VNET_NDIRS
+};
+
 /*
- * The drop policy.  Immutable once published: a SET builds a new one and
- * swaps the RCU pointer, so the xmit path sees either the old policy or
+ * A drop policy.  Immutable once published but for its draw counters and
+ * gemodel's chain state: a SET builds a new one and swaps the RCU
+ * pointer, so the xmit and receive paths see either the old policy or
  * the new one, never a mix.  The slave is not part of it (see
  * vnet_priv.slave), so letting the slave go never allocates.
  */
@@ -60,22 +72,50 @@ struct vnet_cfg {
 	s32			mode;		/* enum vnet_mode */
 	s32			arg1;
 	s32			arg2;
+	s32			arg3;
+	s32			arg4;
 	u64			seed;
 	u64			on_ns;		/* time mode: relay window */
 	u64			period_ns;	/* time mode: relay + drop */
 	ktime_t			start;		/* time mode: phase origin */
 	/*
-	 * Percent mode's draws (policy.c): the k-th draw is a hash of the
-	 * seed and k, so no lock and no generator state.  With a seed the
-	 * user chose, k counts the device's frames (one atomic increment
-	 * per frame: the same seed and frame sequence give the same
-	 * decisions on any CPU); with a random seed each CPU counts its
-	 * own frames (no shared write at all).  Born with the cfg, so a SET
-	 * swaps policy and sequence together.
+	 * The draws of percent and gemodel modes (policy.c): the k-th draw
+	 * is a hash of the seed and k, so no lock and no generator state.
+	 * With a seed the user chose, k counts the policy's draws (one
+	 * atomic increment per draw: the same seed and frame sequence give
+	 * the same decisions on any CPU); with a random seed each CPU counts
+	 * its own draws (no shared write at all).  Born with the cfg, so a
+	 * SET swaps policy and sequence together.
 	 */
 	bool			shared_draws;
 	atomic64_t		draws;
 	u64 __percpu		*cpu_draws;
+	/* gemodel: the chain's state; ge_lock protects ge_bad. */
+	spinlock_t		ge_lock;
+	bool			ge_bad;
+	struct rcu_head		rcu;
+};
+
+/*
+ * An auto-revert of one direction to pass (revert.c).  The work holds a
+ * reference on the device while it is pending.  RTNL.
+ */
+struct vnet_revert {
+	struct delayed_work	work;
+	struct vnet_priv	*priv;
+	enum vnet_dir		dir;
+	u64			deadline_ns;	/* ktime_get_ns(); 0: none */
+	netdevice_tracker	tracker;
+};
+
+/*
+ * The port of a slave: one rx_handler (its rx_handler_data) shared by
+ * every vnet device that relays to the slave, as macvlan and ipvlan share
+ * theirs.  Gone with the last of them.  RTNL writes, RCU reads.
+ */
+struct vnet_port {
+	struct net_device	*slave;
+	struct list_head	vnets;		/* vnet_priv.port_node */
 	struct rcu_head		rcu;
 };
 
@@ -100,11 +140,15 @@ struct vnet_priv {
 	struct net_device	*dev;
 
 	/* Written under RTNL, read under RCU (xmit, rx_handler). */
-	struct vnet_cfg __rcu	*cfg;
+	struct vnet_cfg __rcu	*cfg[VNET_NDIRS];
 	struct net_device __rcu	*slave;		/* NULL: loopback mode */
 	struct vnet_addrs __rcu	*addrs;
 	/* The reference the device holds on its slave.  RTNL. */
 	netdevice_tracker	slave_tracker;
+	/* The slave's port, and this device's place in its list.  RTNL. */
+	struct vnet_port	*port;
+	struct list_head	port_node;
+	struct vnet_revert	revert[VNET_NDIRS];
 #ifdef CONFIG_NET_POLL_CONTROLLER
 	/* netpoll on the slave while netpoll (netconsole) runs on dev. */
 	struct netpoll __rcu	*netpoll;
@@ -146,14 +190,25 @@ struct vnet_relay_req {
 	s32			mode;
 	s32			arg1;
 	s32			arg2;
+	s32			arg3;
+	s32			arg4;
 	bool			seeded;
 	u64			seed;
+	u32			dir;		/* enum vnet_direction */
+	u32			revert_ms;	/* 0: no auto-revert */
 	/* Where each field came from, for extack (NULL: not netlink). */
 	const struct nlattr	*mode_attr;
 	const struct nlattr	*arg1_attr;
 	const struct nlattr	*arg2_attr;
+	const struct nlattr	*arg3_attr;
+	const struct nlattr	*arg4_attr;
+	const struct nlattr	*dir_attr;
+	const struct nlattr	*revert_attr;
 	const struct nlattr	*slave_attr;
 };
+
+/* Fills arguments a mode does not read with its defaults (gemodel's 1-h). */
+void vnet_relay_req_defaults(struct vnet_relay_req *req);
 
 extern int vnet_debug;
 
@@ -178,13 +233,36 @@ int vnet_policy_validate(const struct vnet_relay_req *req,
 struct vnet_cfg *vnet_cfg_alloc(const struct vnet_relay_req *req);
 struct vnet_cfg *vnet_cfg_alloc_default(void);
 void vnet_cfg_free(struct vnet_cfg *cfg);
-void vnet_cfg_replace(struct vnet_priv *priv, struct vnet_cfg *cfg);
+void vnet_cfg_replace(struct vnet_priv *priv, enum vnet_dir dir,
+		      struct vnet_cfg *cfg);
+unsigned int vnet_policy(struct vnet_cfg *cfg, enum vnet_dir dir);
 netdev_tx_t vnet_relay_xmit(struct vnet_priv *priv, struct net_device *slave,
 			    struct sk_buff *skb);
 
-static inline struct vnet_cfg *vnet_cfg_rtnl(struct vnet_priv *priv)
+static inline struct vnet_cfg *vnet_cfg_rtnl(struct vnet_priv *priv,
+					     enum vnet_dir dir)
 {
-	return rtnl_dereference(priv->cfg);
+	return rtnl_dereference(priv->cfg[dir]);
+}
+
+/* revert.c */
+int vnet_revert_init(void);
+void vnet_revert_exit(void);
+void vnet_revert_setup(struct vnet_priv *priv);
+void vnet_revert_arm(struct vnet_priv *priv, enum vnet_dir dir, u32 ms);
+void vnet_revert_cancel(struct vnet_priv *priv, enum vnet_dir dir);
+u32 vnet_revert_left_ms(const struct vnet_priv *priv, enum vnet_dir dir);
+
+/* port.c */
+struct vnet_port *vnet_port_get(struct net_device *slave,
+				struct netlink_ext_ack *extack);
+void vnet_port_put_unused(struct vnet_port *port);
+void vnet_port_add(struct vnet_priv *priv, struct vnet_port *port);
+void vnet_port_leave(struct vnet_priv *priv);
+
+static inline struct vnet_port *vnet_port_rtnl(const struct net_device *slave)
+{
+	return rtnl_dereference(slave->rx_handler_data);
 }
 
 /* slave.c */
@@ -218,12 +296,6 @@ static inline bool vnet_is_slave(const struct net_device *dev)
 	return rcu_access_pointer(dev->rx_handler) == &vnet_handle_frame;
 }
 
-/* The vnet device @slave relays for.  RTNL. */
-static inline struct vnet_priv *vnet_slave_priv(const struct net_device *slave)
-{
-	return rtnl_dereference(slave->rx_handler_data);
-}
-
 /* notify.c */
 int vnet_notifiers_register(void);
 void vnet_notifiers_unregister(void);
@@ -236,6 +308,7 @@ int vnet_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
 int vnet_genl_register(void);
 void vnet_genl_unregister(void);
 void vnet_genl_notify(struct vnet_priv *priv, u32 event);
+void vnet_genl_notify_dir(struct vnet_priv *priv, u32 event, u32 dir);
 
 /* link.c */
 extern struct rtnl_link_ops vnet_link_ops;

@@ -31,6 +31,11 @@ peer_ping() {
 	printf '$ ip netns exec %s ping -c %s -i %s -q 10.0.0.2\n' "$PEER" "$1" "$2"
 	$IP netns exec $PEER $PING -n -c "$1" -i "$2" -W 1 -q 10.0.0.2 | grep -E 'transmitted|rtt'
 }
+# host_ping DST COUNT INTERVAL: ping DST from the host (loss is the point)
+host_ping() {
+	printf '$ ping -c %s -i %s -q %s\n' "$2" "$3" "$1"
+	$PING -n -c "$2" -i "$3" -W 1 -q "$1" | grep -E 'transmitted'
+}
 # quiet CMD...: setup a newcomer need not read
 quiet() { "$@" > /dev/null 2>&1 || { printf 'demo: setup "%s" failed\n' "$*" >&2; exit 1; }; }
 
@@ -91,6 +96,67 @@ run insanely veth0 time 50 100
 peer_ping 30 0.1
 say "# about a third got through: the 0.5 s windows out of every 1.5 s."
 
+step "Burst loss: gemodel"
+say "# gemodel P R is netem's Gilbert-Elliott model: from the good state a packet"
+say "# moves to the bad state with P%, back with R%; the bad state loses them all."
+say "# insanely states what that means: loss P/(P+R), in bursts of 1/R packets."
+run insanely --seed 7 veth0 gemodel 5 25
+peer_ping 100 0.02
+say "# about 1/6 lost, in runs of about 4 (vnetconfig -d counts them as gemodel drops)."
+
+step "A policy per destination: two vnet devices on one slave"
+say "# Any number of vnet devices can relay to veth0, each with its own address"
+say "# and policy. vnet1 gets 10.0.0.3 and the route to a second peer address,"
+say "# 10.0.0.200; vnet0 keeps the route to 10.0.0.100."
+run $IP link add vnet1 link veth0 type vnet
+run $IP -n $PEER addr add 10.0.0.200/24 dev veth1
+run $IP -n $PEER addr add 10.0.0.150/24 dev veth1
+run vnet-up vnet1 10.0.0.3/32
+run $IP route add 10.0.0.200/32 dev vnet1 src 10.0.0.3
+run insanely -i vnet0 veth0 pass
+run insanely -i vnet1 veth0 percent 0
+say "# Two routes, two policies at once: 10.0.0.100 through vnet0 (pass)..."
+host_ping 10.0.0.100 10 0.05
+say "# ...and 10.0.0.200 through vnet1 (percent 0: nothing gets through)."
+host_ping 10.0.0.200 10 0.05
+say "# The slave's own traffic (10.0.0.150 is routed through no vnet device) is untouched."
+host_ping 10.0.0.150 10 0.05
+run vnetconfig vnet1
+say "# Deleting vnet1 leaves vnet0 relaying through veth0."
+run $IP link del vnet1
+
+step "Auto-revert: impair without locking yourself out"
+say "# --for makes the KERNEL put the policy back to pass when the time is up,"
+say "# even if insanely (or the SSH session through the impaired link) is gone."
+say "# vnet-monitor, started first, shows the kernel's event."
+mon=/tmp/demo-monitor.$$
+vnet-monitor vnet0 > "$mon" 2>&1 &
+mpid=$!
+# it has subscribed once it reports a statistics reset (those lines are left out below)
+i=0
+until [ -s "$mon" ] || [ $i -ge 100 ]; do
+	vnet-reset-stats -q vnet0
+	sleep 0.2
+	i=$((i + 1))
+done
+run insanely --for 10s veth0 percent 0
+peer_ping 10 0.05
+say "# insanely shows the time left:"
+run insanely
+say "# ...and after 10 s the kernel has reverted it:"
+i=0
+until grep -q reverted "$mon" || [ $i -ge 100 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+kill -TERM $mpid
+wait $mpid
+printf '$ vnet-monitor vnet0\n'
+grep -v 'statistics reset' "$mon"
+rm -f "$mon"
+run insanely
+peer_ping 10 0.05
+
 step "Counters"
 say "# vnetconfig -d adds the driver's own counters: drops by reason;"
 say "# vnetconfig -s is ifconfig -s, one line per device."
@@ -112,6 +178,9 @@ run $IP netns del $PEER
 
 printf '\n==== Done\n'
 say "vnet0 looped, echoed through generic netlink, relayed to a veth peer with"
-say "no loss, ~50% loss (percent 50) and ~1/3 passing (time 50 100), counted its"
-say "drops, reset them, and went back to loopback mode and down.  See the man"
-say "pages in docs/man/ for everything else."
+say "no loss, ~50% loss (percent 50), ~1/3 passing (time 50 100) and burst loss"
+say "(gemodel); with a second device on the same slave, two destinations got two"
+say "policies at once; a 10 s outage (--for 10s) was reverted by the kernel; it"
+say "counted its drops, reset them, and went back to loopback mode and down."
+say "See the man pages in docs/man/ for everything else (insanely --rx and --both"
+say "impair what comes in too; vnet-up takes IPv6 addresses)."

@@ -11,7 +11,14 @@ export const VNET_IOCTL_GET_RELAY = 35314;
 export const VNET_MODE_PASS = 0;
 export const VNET_MODE_PERCENT = 1;
 export const VNET_MODE_TIME = 2;
-export const VNET_MODE_MAX = 2;
+export const VNET_MODE_GEMODEL = 3;
+export const VNET_PPM = 1000000;
+export const VNET_DIR_TX = 0;
+export const VNET_DIR_RX = 1;
+export const VNET_DIR_BOTH = 2;
+export const VNET_DIR_MAX = 2;
+export const VNET_REVERT_MS_MAX = 604800000;
+export const VNET_MODE_MAX = 3;
 export const VNET_GENL_NAME = "vnet_nl";
 export const VNET_GENL_VERSION = 1;
 export const VNET_GENL_MCGRP_EVENTS = "events";
@@ -37,7 +44,12 @@ export const VNET_ATTR_STATS = 10;
 export const VNET_ATTR_EVENT = 11;
 export const VNET_ATTR_PAD = 12;
 export const VNET_ATTR_SLAVE_RP_FILTER = 13;
-export const VNET_ATTR_MAX = 13;
+export const VNET_ATTR_ARG3 = 14;
+export const VNET_ATTR_ARG4 = 15;
+export const VNET_ATTR_DIRECTION = 16;
+export const VNET_ATTR_REVERT_MS = 17;
+export const VNET_ATTR_RX_POLICY = 18;
+export const VNET_ATTR_MAX = 18;
 export const VNET_STATS_UNSPEC = 0;
 export const VNET_STATS_PAD = 1;
 export const VNET_STATS_RX_PACKETS = 2;
@@ -51,12 +63,18 @@ export const VNET_STATS_TX_DROP_TIME = 9;
 export const VNET_STATS_TX_DROP_NO_SLAVE = 10;
 export const VNET_STATS_TX_DROP_SLAVE = 11;
 export const VNET_STATS_SLAVE_LOST = 12;
-export const VNET_STATS_MAX = 12;
+export const VNET_STATS_TX_DROP_GEMODEL = 13;
+export const VNET_STATS_RX_DROP_DELIVERY = 14;
+export const VNET_STATS_RX_DROP_PERCENT = 15;
+export const VNET_STATS_RX_DROP_TIME = 16;
+export const VNET_STATS_RX_DROP_GEMODEL = 17;
+export const VNET_STATS_MAX = 17;
 export const VNET_EVENT_UNSPEC = 0;
 export const VNET_EVENT_CONFIG = 1;
 export const VNET_EVENT_SLAVE_LOST = 2;
 export const VNET_EVENT_STATS_RESET = 3;
-export const VNET_EVENT_MAX = 3;
+export const VNET_EVENT_REVERTED = 4;
+export const VNET_EVENT_MAX = 4;
 export const VNET_LINK_KIND = "vnet";
 export const IFLA_VNET_UNSPEC = 0;
 export const IFLA_VNET_MODE = 1;
@@ -64,7 +82,9 @@ export const IFLA_VNET_ARG1 = 2;
 export const IFLA_VNET_ARG2 = 3;
 export const IFLA_VNET_SEED = 4;
 export const IFLA_VNET_PAD = 5;
-export const IFLA_VNET_MAX = 5;
+export const IFLA_VNET_ARG3 = 6;
+export const IFLA_VNET_ARG4 = 7;
+export const IFLA_VNET_MAX = 7;
 export const SIZEOF_VNET_RELAY_INFO = 28;
 export const OFFSETOF_VNET_RELAY_INFO_NAME = 0;
 export const OFFSETOF_VNET_RELAY_INFO_MODE = 16;
@@ -80,6 +100,13 @@ export const ABI = {
   VNET_MODE_PASS,
   VNET_MODE_PERCENT,
   VNET_MODE_TIME,
+  VNET_MODE_GEMODEL,
+  VNET_PPM,
+  VNET_DIR_TX,
+  VNET_DIR_RX,
+  VNET_DIR_BOTH,
+  VNET_DIR_MAX,
+  VNET_REVERT_MS_MAX,
   VNET_MODE_MAX,
   VNET_GENL_NAME,
   VNET_GENL_VERSION,
@@ -106,6 +133,11 @@ export const ABI = {
   VNET_ATTR_EVENT,
   VNET_ATTR_PAD,
   VNET_ATTR_SLAVE_RP_FILTER,
+  VNET_ATTR_ARG3,
+  VNET_ATTR_ARG4,
+  VNET_ATTR_DIRECTION,
+  VNET_ATTR_REVERT_MS,
+  VNET_ATTR_RX_POLICY,
   VNET_ATTR_MAX,
   VNET_STATS_UNSPEC,
   VNET_STATS_PAD,
@@ -120,11 +152,17 @@ export const ABI = {
   VNET_STATS_TX_DROP_NO_SLAVE,
   VNET_STATS_TX_DROP_SLAVE,
   VNET_STATS_SLAVE_LOST,
+  VNET_STATS_TX_DROP_GEMODEL,
+  VNET_STATS_RX_DROP_DELIVERY,
+  VNET_STATS_RX_DROP_PERCENT,
+  VNET_STATS_RX_DROP_TIME,
+  VNET_STATS_RX_DROP_GEMODEL,
   VNET_STATS_MAX,
   VNET_EVENT_UNSPEC,
   VNET_EVENT_CONFIG,
   VNET_EVENT_SLAVE_LOST,
   VNET_EVENT_STATS_RESET,
+  VNET_EVENT_REVERTED,
   VNET_EVENT_MAX,
   VNET_LINK_KIND,
   IFLA_VNET_UNSPEC,
@@ -133,6 +171,8 @@ export const ABI = {
   IFLA_VNET_ARG2,
   IFLA_VNET_SEED,
   IFLA_VNET_PAD,
+  IFLA_VNET_ARG3,
+  IFLA_VNET_ARG4,
   IFLA_VNET_MAX,
   SIZEOF_VNET_RELAY_INFO,
   OFFSETOF_VNET_RELAY_INFO_NAME,

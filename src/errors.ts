@@ -175,7 +175,7 @@ export function diagnoseSystemError(e: SystemErrorLike, ctx: ErrorContext = {}):
       return d(EXIT_FAILURE, `${ctx.slave ?? who}: cannot relay to itself or another vnet device`);
     case 'EBUSY':
       if (ctx.slave) {
-        return d(EXIT_FAILURE, `${ctx.slave}: the slave already belongs to a bridge, bond, macvlan or vnet`);
+        return d(EXIT_FAILURE, `${ctx.slave}: the slave already belongs to a bridge, bond, macvlan or another driver`);
       }
       return d(EXIT_FAILURE, `${p}${what}: ${text}`);
     case 'EINVAL':

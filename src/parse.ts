@@ -3,6 +3,7 @@
  * or throws a UsageError (exit 2) whose message names what was wrong;
  * none of them touches the kernel.
  */
+import { VNET_PPM, VNET_REVERT_MS_MAX } from './abi';
 import { UsageError } from './errors';
 
 /** IFNAMSIZ - 1: the longest interface name, in bytes. */
@@ -128,6 +129,52 @@ export function parseDuration(s: string, what: string): number {
   }
   if (ms < 1n) throw new UsageError(`${what} must be at least 1 ms, not '${s}'`);
   if (ms > BigInt(S32_MAX)) throw new UsageError(`${what} '${s}' is too long (at most ${S32_MAX} ms)`);
+  return Number(ms);
+}
+
+/** Parts per million in 100%: gemodel's probabilities. */
+export const PPM: number = VNET_PPM;
+
+/**
+ * A probability in per cent, netem's way ("1", "0.5", "20%"), exactly:
+ * parts per million, 0..1000000, so at most four decimals.
+ */
+export function parsePpmPercent(s: string, what: string): number {
+  const text = s.endsWith('%') ? s.slice(0, -1) : s;
+  const ppm = /^[0-9]*\.?[0-9]*$/.test(text) ? scaleDecimal(text, 4) : undefined;
+  if (ppm === undefined) {
+    if (/^[0-9]*\.[0-9]{5,}$/.test(text)) {
+      throw new UsageError(`${what} '${s}' has more than 4 decimals (the kernel counts in parts per million)`);
+    }
+    throw new UsageError(`${what} '${s}' is not a percentage (e.g. 1, 0.5, 20%)`);
+  }
+  if (ppm > BigInt(PPM)) throw new UsageError(`${what} must be from 0 to 100%, not ${s}`);
+  return Number(ppm);
+}
+
+/** Longest auto-revert the kernel takes: 7 days. */
+export const REVERT_MS_MAX: number = VNET_REVERT_MS_MAX;
+
+/**
+ * An auto-revert delay (--for) in whole milliseconds, 1 ms to 7 days:
+ * "500ms", "30s", "1.5m", "2h", or a bare number of seconds (as
+ * sleep(1) and timeout(1) read one).
+ */
+export function parseRevertDuration(s: string): number {
+  const m = /^([0-9]*\.?[0-9]*)(ms|s|m|h)?$/.exec(s);
+  if (!m || m[1] === '' || m[1] === '.') {
+    throw new UsageError(`--for '${s}' is not a duration (e.g. 500ms, 30s, 10m, 2h; a bare number is seconds)`);
+  }
+  const scale: Record<string, bigint> = { ms: 1n, s: 1000n, m: 60_000n, h: 3_600_000n };
+  const unit = scale[m[2] ?? 's'];
+  // exact: the decimal scaled by 1000 (thousandths), times the unit in ms, over 1000
+  const milli = scaleDecimal(m[1], 3);
+  if (milli === undefined || (milli * unit) % 1000n !== 0n) {
+    throw new UsageError(`--for '${s}' is not a whole number of milliseconds`);
+  }
+  const ms = (milli * unit) / 1000n;
+  if (ms < 1n) throw new UsageError(`--for must be at least 1 ms, not '${s}'`);
+  if (ms > BigInt(REVERT_MS_MAX)) throw new UsageError(`--for '${s}' is too long (at most 7 days)`);
   return Number(ms);
 }
 

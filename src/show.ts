@@ -10,7 +10,7 @@ import type { AddressInfo, GenlSocket, LinkInfo, VnetBinding, VnetState } from '
 import { kernel } from './errors';
 import { formatIfconfig } from './format/ifconfig';
 import { Json, linkJson } from './format/json';
-import { dropLines, relayLine } from './format/relay';
+import { dropLines, receiveLine, relayLine } from './format/relay';
 import { shortRow } from './format/short';
 import type { Style } from './style';
 
@@ -48,7 +48,7 @@ export function readViews(b: VnetBinding, links: LinkInfo[]): DeviceView[] {
 export function formatDevice(v: DeviceView, withDrops: boolean, style?: Style): string {
   return formatIfconfig({ ...v.link, addrs: v.addrs }, v.link.stats, {
     style,
-    extra: [relayLine(v.state)],
+    extra: [relayLine(v.state), receiveLine(v.state)].filter((l): l is string => l !== undefined),
     trailer: withDrops ? dropLines(v.state.stats) : [],
   });
 }

@@ -1,7 +1,7 @@
 /*
  * vnet-up's word list, ifconfig's grammar:
  *
- *   [DEV [ADDRESS[/PREFIXLEN]] [WORD...]]
+ *   [DEV [ADDRESS[/PREFIXLEN]] [WORD...]]     (ADDRESS IPv4, or IPv6: added)
  *
  *   netmask MASK        broadcast ADDR      mtu N        txqueuelen N
  *   [-]arp              [-]promisc          hw ether MAC
@@ -123,7 +123,11 @@ export function parseUpArgs(words: readonly string[]): UpRequest {
   if (i < args.length && !isKeyword(args[i])) {
     const spec = args[i++];
     const slash = spec.indexOf('/');
-    if (slash >= 0) {
+    if (spec.includes(':')) {
+      // an IPv6 address in the address slot: added (net-tools' ifconfig
+      // does the same; without /LEN, /128 as there)
+      req.add.push(parseSpec(spec, true) as AddressSpec);
+    } else if (slash >= 0) {
       req.address = parseIPv4(spec.slice(0, slash));
       prefixMask = prefixToNetmask(parsePrefixLen(spec.slice(slash + 1)));
     } else {

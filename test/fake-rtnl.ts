@@ -7,6 +7,8 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
+import { ifnameArg, str, typeError as argTypeError } from './fake-args';
+
 import { VnetSystemError } from '../src/binding/errors';
 import type { AddressInfo, AddressSpec, LinkInfo } from '../src/binding/types';
 import type { FakeBinding, FakeDevice } from './fake-binding';
@@ -25,7 +27,7 @@ export const IFA_F_SECONDARY = 0x01;
 export const IFA_F_PERMANENT = 0x80;
 const ARPHRD: Record<string, number> = { ether: 1, loopback: 772, none: 65534 };
 
-function sysErr(code: string, syscall: string, extra: { ifname?: string } = {}): VnetSystemError {
+function sysErr(code: string, syscall: string, extra: { ifname?: string; detail?: string } = {}): VnetSystemError {
   return VnetSystemError.fromCode(code, syscall, extra);
 }
 
@@ -241,4 +243,36 @@ export function netnsPath(name: string): string {
   if (name.startsWith('/')) return name;
   if (name === '' || name === '.' || name === '..' || name.includes('/')) return '';
   return `/run/netns/${name}`;
+}
+
+/** addAddress() / delAddress(): RTM_NEWADDR / RTM_DELADDR on a device named by the caller. */
+export function request(k: FakeBinding, method: 'addAddress' | 'delAddress', ifname: string, addr: AddressSpec): void {
+  const add = method === 'addAddress';
+  const [name, spec] = k.enter(method, [ifname, addr], () => [ifnameArg(ifname), addrArg(addr, add)] as const);
+  const d = k.lookup(name, 'ioctl(SIOCGIFINDEX)');
+  k.needAdmin(add ? 'rtnl RTM_NEWADDR' : 'rtnl RTM_DELADDR', name);
+  if (add) addAddress(k, d, spec);
+  else delAddress(k, d, spec);
+}
+
+/** enterNetns(): setns(2) into /run/netns/NAME or an absolute path, before anything else reached the kernel. */
+export function enterNetns(k: FakeBinding, name: string): void {
+  const n = k.enter('enterNetns', [name], () => {
+    const v = str(name, 'name');
+    if (netnsPath(v) === '') {
+      throw argTypeError('ERR_INVALID_ARG_VALUE', `The "name" argument '${v}' is not a network namespace name or an absolute path`);
+    }
+    return v;
+  });
+  if (k.calls.some((c) => c.sent && c.method !== 'enterNetns')) {
+    // sockets opened before setns(2) stay in the old namespace
+    throw new Error('fake: enterNetns() after other calls reached the kernel');
+  }
+  const path = netnsPath(n);
+  const key = path.startsWith('/run/netns/') ? path.slice('/run/netns/'.length) : path;
+  const ns = k.namespaces.get(key);
+  if (!ns) throw sysErr('ENOENT', 'open', { detail: `network namespace '${path}'` });
+  if (!k.privileged) throw sysErr('EPERM', 'setns(CLONE_NEWNET)', { detail: `network namespace '${path}'` });
+  k.devices = ns;
+  k.currentNetns = key;
 }

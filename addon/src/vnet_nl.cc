@@ -23,7 +23,9 @@ constexpr uint16_t kStatAttrs[kStatCount] = {
     VNET_STATS_RX_PACKETS,       VNET_STATS_RX_BYTES,        VNET_STATS_TX_PACKETS,
     VNET_STATS_TX_BYTES,         VNET_STATS_RX_DROPPED,      VNET_STATS_TX_DROPPED,
     VNET_STATS_TX_DROP_PERCENT,  VNET_STATS_TX_DROP_TIME,    VNET_STATS_TX_DROP_NO_SLAVE,
-    VNET_STATS_TX_DROP_SLAVE,    VNET_STATS_SLAVE_LOST,
+    VNET_STATS_TX_DROP_SLAVE,    VNET_STATS_SLAVE_LOST,      VNET_STATS_TX_DROP_GEMODEL,
+    VNET_STATS_RX_DROP_DELIVERY, VNET_STATS_RX_DROP_PERCENT, VNET_STATS_RX_DROP_TIME,
+    VNET_STATS_RX_DROP_GEMODEL,
 };
 static_assert(kStatCount == VNET_STATS_MAX - VNET_STATS_PAD,
               "every vnet_stats_attr counter has a name");
@@ -56,6 +58,20 @@ nl::Expect Reply(uint16_t family, uint8_t cmd, bool dump = false) {
   return e;
 }
 
+// A policy's attributes: the state's top level (transmit) or the
+// VNET_ATTR_RX_POLICY nest (receive).  Absent arguments read as 0.
+VnetPolicyData ParsePolicy(const Attrs& a) {
+  VnetPolicyData p;
+  p.mode = a.U32(VNET_ATTR_MODE).value_or(0);
+  p.arg1 = a.S32(VNET_ATTR_ARG1).value_or(0);
+  p.arg2 = a.S32(VNET_ATTR_ARG2).value_or(0);
+  p.arg3 = a.S32(VNET_ATTR_ARG3).value_or(0);
+  p.arg4 = a.S32(VNET_ATTR_ARG4).value_or(0);
+  p.seed = a.U64(VNET_ATTR_SEED).value_or(0);
+  p.revert_ms = a.U32(VNET_ATTR_REVERT_MS);
+  return p;
+}
+
 const Message& OneReply(const nl::Answer& a, const nl::ErrorContext& ctx) {
   if (a.replies.empty()) {
     throw SysError(EPROTO, ctx.syscall, ctx.ifname, {}, "the kernel sent no reply");
@@ -77,7 +93,8 @@ VnetStateData StateCall(nl::NlSocket& sock, uint16_t family, uint8_t cmd, MsgBui
 const char* const kStatNames[kStatCount] = {
     "rx_packets",       "rx_bytes",      "tx_packets",      "tx_bytes",
     "rx_dropped",       "tx_dropped",    "tx_drop_percent", "tx_drop_time",
-    "tx_drop_no_slave", "tx_drop_slave", "slave_lost",
+    "tx_drop_no_slave", "tx_drop_slave", "slave_lost",      "tx_drop_gemodel",
+    "rx_drop_delivery", "rx_drop_percent", "rx_drop_time",  "rx_drop_gemodel",
 };
 
 const char* CmdName(uint8_t cmd) {
@@ -102,10 +119,10 @@ VnetStateData ParseState(const Attrs& a) {
   }
   s.ifindex = *ifindex;
   s.ifname = *ifname;
-  s.mode = a.U32(VNET_ATTR_MODE).value_or(0);
-  s.arg1 = a.S32(VNET_ATTR_ARG1).value_or(0);
-  s.arg2 = a.S32(VNET_ATTR_ARG2).value_or(0);
-  s.seed = a.U64(VNET_ATTR_SEED).value_or(0);
+  s.tx = ParsePolicy(a);
+  if (std::optional<Attrs> rx = a.Nested(VNET_ATTR_RX_POLICY, VNET_ATTR_MAX)) {
+    s.rx = ParsePolicy(*rx);
+  }
   s.slave_ifindex = a.U32(VNET_ATTR_SLAVE_IFINDEX).value_or(0);
   s.slave_name = a.Str(VNET_ATTR_SLAVE_NAME).value_or("");
   // absent from kernels before the attribute existed, and with no slave
@@ -121,6 +138,7 @@ std::optional<VnetEventData> ParseEvent(const Message& m, uint16_t family) {
   Attrs a(m, GENL_HDRLEN, VNET_ATTR_MAX, kContext);
   VnetEventData ev;
   ev.event = a.U32(VNET_ATTR_EVENT).value_or(0);
+  ev.direction = a.U32(VNET_ATTR_DIRECTION);
   ev.state = ParseState(a);
   return ev;
 }
@@ -158,7 +176,11 @@ VnetStateData Set(nl::NlSocket& sock, uint16_t family, const SetRequest& r) {
   req.PutU32(VNET_ATTR_MODE, r.mode);
   req.PutS32(VNET_ATTR_ARG1, r.arg1);
   req.PutS32(VNET_ATTR_ARG2, r.arg2);
+  if (r.arg3) req.PutS32(VNET_ATTR_ARG3, *r.arg3);
+  if (r.arg4) req.PutS32(VNET_ATTR_ARG4, *r.arg4);
   if (r.seed) req.PutU64(VNET_ATTR_SEED, *r.seed);
+  if (r.direction) req.PutU32(VNET_ATTR_DIRECTION, *r.direction);
+  if (r.revert_ms) req.PutU32(VNET_ATTR_REVERT_MS, *r.revert_ms);
   if (r.slave) req.PutString(VNET_ATTR_SLAVE_NAME, *r.slave);
   return StateCall(sock, family, VNET_CMD_SET, req, r.dev);
 }

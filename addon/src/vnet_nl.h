@@ -17,17 +17,31 @@
 namespace vnet {
 
 // enum vnet_stats_attr, in the order of kStatNames.
-constexpr int kStatCount = 11;
+constexpr int kStatCount = 16;
 extern const char* const kStatNames[kStatCount];
+
+// One direction's drop policy: the transmit policy is the state's
+// top-level attributes, the receive policy the same nested in
+// VNET_ATTR_RX_POLICY.
+struct VnetPolicyData {
+  uint32_t mode = 0;
+  int32_t arg1 = 0;
+  int32_t arg2 = 0;
+  int32_t arg3 = 0;
+  int32_t arg4 = 0;
+  uint64_t seed = 0;
+  // milliseconds until the kernel sets it back to pass; only while an
+  // auto-revert is pending
+  std::optional<uint32_t> revert_ms;
+};
 
 // A VNET_CMD_GET / SET / RESET_STATS reply or an event's state.
 struct VnetStateData {
   uint32_t ifindex = 0;
   std::string ifname;
-  uint32_t mode = 0;
-  int32_t arg1 = 0;
-  int32_t arg2 = 0;
-  uint64_t seed = 0;
+  VnetPolicyData tx;
+  // absent from kernels without a receive policy
+  std::optional<VnetPolicyData> rx;
   uint32_t slave_ifindex = 0;
   std::string slave_name;
   std::optional<uint32_t> slave_rp_filter;
@@ -39,17 +53,26 @@ struct VnetStateData {
 
 struct VnetEventData {
   uint32_t event = 0;
+  // enum vnet_direction: which policy went back to pass (REVERTED only)
+  std::optional<uint32_t> direction;
   VnetStateData state;
   // Times events were lost (overruns) since the previous event delivered.
   uint64_t lost_before = 0;
 };
 
+// Optional fields are sent only when given: a kernel without an
+// attribute refuses it (strict policies), so a request that does not use
+// the receive policy, gemodel or auto-revert works on every kernel.
 struct SetRequest {
   DevRef dev;
   uint32_t mode = 0;
   int32_t arg1 = 0;
   int32_t arg2 = 0;
+  std::optional<int32_t> arg3;
+  std::optional<int32_t> arg4;
   std::optional<uint64_t> seed;
+  std::optional<uint32_t> direction;
+  std::optional<uint32_t> revert_ms;
   std::optional<std::string> slave;
 };
 

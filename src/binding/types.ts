@@ -28,15 +28,19 @@
 /** 64-bit counters are exact: bigint, never number. */
 export type Counter = bigint;
 
-/** Rubini's struct insane_userinfo (struct vnet_relay_info), 28 bytes. */
+/**
+ * Rubini's struct insane_userinfo (struct vnet_relay_info), 28 bytes: the
+ * transmit policy only (the receive policy and gemodel's arg3/arg4 are
+ * netlink's).
+ */
 export interface RelayInfo {
   /** slave interface; "" = none (loopback mode) */
   slave: string;
-  /** enum vnet_mode: 0 pass, 1 percent, 2 time */
+  /** enum vnet_mode: 0 pass, 1 percent, 2 time, 3 gemodel */
   mode: number;
-  /** percent: share PASSED 0..100; time: relay window in ms */
+  /** percent: share PASSED 0..100; time: relay window in ms; gemodel: p in ppm */
   arg1: number;
-  /** time: drop window in ms */
+  /** time: drop window in ms; gemodel: r in ppm */
   arg2: number;
 }
 
@@ -53,16 +57,46 @@ export interface VnetStats {
   tx_drop_no_slave: Counter;
   tx_drop_slave: Counter;
   slave_lost: Counter;
+  tx_drop_gemodel: Counter;
+  rx_drop_delivery: Counter;
+  rx_drop_percent: Counter;
+  rx_drop_time: Counter;
+  rx_drop_gemodel: Counter;
 }
 
-/** The device state a VNET_CMD_GET / SET / RESET_STATS reply carries. */
-export interface VnetState {
+/**
+ * One direction's drop policy (enum vnet_mode and its arguments, see the
+ * uapi header): the transmit policy is VnetState's own members, the
+ * receive policy VnetState.rx.
+ */
+export interface VnetPolicy {
+  /** enum vnet_mode: 0 pass, 1 percent, 2 time, 3 gemodel */
+  mode: number;
+  /** percent: share PASSED 0..100; time: relay window (ms); gemodel: p (ppm) */
+  arg1: number;
+  /** time: drop window (ms); gemodel: r (ppm) */
+  arg2: number;
+  /** gemodel: 1-h, the loss probability in the bad state (ppm) */
+  arg3: number;
+  /** gemodel: 1-k, the loss probability in the good state (ppm) */
+  arg4: number;
+  /** the seed of the SET that set this direction */
+  seed: bigint;
+  /** milliseconds until the kernel sets this direction back to pass;
+   * present only while an auto-revert is pending */
+  revertMs?: number;
+}
+
+/**
+ * The device state a VNET_CMD_GET / SET / RESET_STATS reply carries; its
+ * VnetPolicy members are the transmit policy.
+ */
+export interface VnetState extends VnetPolicy {
   ifindex: number;
   ifname: string;
-  mode: number;
-  arg1: number;
-  arg2: number;
-  seed: bigint;
+  /** the receive policy; absent from kernels that have none (before
+   * VNET_ATTR_RX_POLICY) */
+  rx?: VnetPolicy;
   /** 0 when no slave is attached */
   slaveIfindex: number;
   /** "" when no slave is attached */
@@ -80,15 +114,29 @@ export interface VnetState {
   warning?: string;
 }
 
-/** A VNET_CMD_SET request: the whole relay configuration at once. */
+/**
+ * A VNET_CMD_SET request: one direction's policy (or both) and the slave,
+ * at once.  The optional members are sent only when present, so a request
+ * without them works on kernels that predate them (their policies refuse
+ * unknown attributes).
+ */
 export interface RelaySetRequest {
   /** the vnet device (name or ifindex) */
   dev: string | number;
   mode: number;
   arg1: number;
   arg2: number;
+  /** gemodel's 1-h (ppm); absent: 100% for gemodel, 0 otherwise */
+  arg3?: number;
+  /** gemodel's 1-k (ppm); absent: 0 */
+  arg4?: number;
   /** absent: the kernel picks a random seed */
   seed?: bigint;
+  /** enum vnet_direction: 0 transmit (absent), 1 receive, 2 both */
+  direction?: number;
+  /** the kernel sets the direction(s) back to pass this many ms later
+   * (VNET_EVENT_REVERTED); absent or 0: never */
+  revertMs?: number;
   /** "" detaches; absent keeps the current slave */
   slave?: string;
 }
@@ -97,6 +145,9 @@ export interface RelaySetRequest {
 export interface VnetEvent {
   /** enum vnet_event */
   event: number;
+  /** enum vnet_direction: the policy that went back to pass
+   * (VNET_EVENT_REVERTED only) */
+  direction?: number;
   state: VnetState;
   /**
    * Present when events were lost just before this one: how many times

@@ -99,8 +99,9 @@ Words (ifconfig's):
   netmask MASK          broadcast ADDR        mtu N          txqueuelen N
   arp | -arp            promisc | -promisc    hw ether MAC
   up | down             add ADDR[/LEN]        del ADDR[/LEN]   (IPv4 or IPv6)
-The device comes first.  Adding an address the device has already is not an
-error; deleting one it does not have is.`,
+The device comes first.  An IPv6 ADDRESS right after it is added, as with add
+(vnet-up vnet0 2001:db8::3/64).  Adding an address the device has already is
+not an error; deleting one it does not have is.`,
     );
 
   return runProgram(NAME, program, hideDashWords(argv), ctx, (io, p) => {

@@ -3,7 +3,7 @@
  * decimal digits (a JSON number), never through a float.  Shapes and key
  * names follow iproute2's `ip -j` where the concept overlaps.
  */
-import type { AddressInfo, LinkStats, RelayInfo, VnetState, VnetStats } from '../binding/types';
+import type { AddressInfo, LinkStats, VnetPolicy, VnetState, VnetStats } from '../binding/types';
 import {
   IFF_ALLMULTI,
   IFF_AUTOMEDIA,
@@ -27,7 +27,7 @@ import {
 } from '../netflags';
 import { netmaskToPrefix } from '../parse';
 import type { IfconfigInfo } from './ifconfig';
-import { modeName } from './relay';
+import { gemodelJsonNumbers, modeName } from './policy';
 
 export type Json =
   | null
@@ -122,29 +122,56 @@ export function vnetStatsJson(s: VnetStats): Json {
     tx_drop_no_slave: s.tx_drop_no_slave,
     tx_drop_slave: s.tx_drop_slave,
     slave_lost: s.slave_lost,
+    tx_drop_gemodel: s.tx_drop_gemodel,
+    rx_drop_delivery: s.rx_drop_delivery,
+    rx_drop_percent: s.rx_drop_percent,
+    rx_drop_time: s.rx_drop_time,
+    rx_drop_gemodel: s.rx_drop_gemodel,
   };
 }
 
-/** The relay configuration as vnet's own JSON object. */
-export function relayJson(r: RelayInfo): Json {
+/**
+ * One direction's policy: mode, the four arguments as the kernel has
+ * them (gemodel's in parts per million), seed, revert_ms (the time left,
+ * only while an auto-revert is pending), and for gemodel expected_loss
+ * (a fraction) and mean_burst (frames; null when unbounded, absent unless
+ * 1-h = 100% and 1-k = 0).
+ */
+export function policyJson(p: VnetPolicy): { [key: string]: Json | undefined } {
   return {
-    slave: r.slave === '' ? null : r.slave,
-    mode: modeName(r.mode),
-    arg1: r.arg1,
-    arg2: r.arg2,
+    mode: modeName(p.mode),
+    arg1: p.arg1,
+    arg2: p.arg2,
+    arg3: p.arg3,
+    arg4: p.arg4,
+    seed: p.seed,
+    revert_ms: p.revertMs,
+    ...gemodelJsonNumbers(p),
+  };
+}
+
+/**
+ * A device's relay configuration: its slave (null in loopback mode), the
+ * transmit policy at the top level (as before the receive policy
+ * existed), the receive policy as `rx` (absent from a kernel without
+ * one), the slave's rp_filter.
+ */
+export function relayStateJson(s: VnetState): { [key: string]: Json | undefined } {
+  return {
+    slave: s.slaveName === '' ? null : s.slaveName,
+    ...policyJson(s),
+    rx: s.rx ? policyJson(s.rx) : undefined,
   };
 }
 
 /** linkinfo for `ip -d -j link` style output. */
 export function linkinfoJson(s: VnetState, withStats: boolean): Json {
+  const { slave, ...policies } = relayStateJson(s);
   return {
     info_kind: 'vnet',
     info_data: {
-      mode: modeName(s.mode),
-      arg1: s.arg1,
-      arg2: s.arg2,
-      seed: s.seed,
-      slave: s.slaveName === '' ? null : s.slaveName,
+      ...policies,
+      slave,
       slave_ifindex: s.slaveIfindex === 0 ? undefined : s.slaveIfindex,
       slave_rp_filter: s.slaveRpFilter,
       stats: withStats ? vnetStatsJson(s.stats) : undefined,

@@ -1,30 +1,24 @@
 /*
- * Words for a relay configuration: mode names, durations in plain units,
- * Rubini's insanely lines and plain-English sentences.  Pure functions.
+ * Words for a device's relay configuration (its slave and both drop
+ * policies): Rubini's insanely lines, plain-English sentences, what a SET
+ * applied, vnetconfig's relay lines and drop counters.  Pure functions;
+ * one direction's words are in ./policy.ts.
  */
-import type { RelayInfo, VnetState, VnetStats } from '../binding/types';
-import { MODE_PASS, MODE_PERCENT, MODE_TIME } from '../modes';
+import type { VnetPolicy, VnetState, VnetStats } from '../binding/types';
+import type { Direction } from '../modes';
+import {
+  argsText,
+  formatLeft,
+  modeName,
+  revertText,
+  rxApplied,
+  rxSentence,
+  seeded,
+  txApplied,
+  txSentence,
+} from './policy';
 
-export function modeName(mode: number): string {
-  switch (mode) {
-    case MODE_PASS:
-      return 'pass';
-    case MODE_PERCENT:
-      return 'percent';
-    case MODE_TIME:
-      return 'time';
-    default:
-      return `unknown(${mode})`;
-  }
-}
-
-/** 500 → "500 ms", 1000 → "1 s", 1500 → "1.5 s", 90000 → "90 s". */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const whole = Math.floor(ms / 1000);
-  const frac = String(ms % 1000).padStart(3, '0').replace(/0+$/, '');
-  return frac === '' ? `${whole} s` : `${whole}.${frac} s`;
-}
+export { formatMs, modeName } from './policy';
 
 /** The width of Rubini's labels: "arguments: " */
 const LABEL_WIDTH = 11;
@@ -34,55 +28,57 @@ function label(name: string, value: string): string {
 }
 
 /**
- * Rubini's insanely output, aligned as the original printed it
- * ("slave:     eth0"), plus the seed of the drop generator.
+ * Rubini's insanely lines, aligned as the original printed them
+ * ("slave:     eth0"), for the transmit policy, with its seed and the
+ * time left of an auto-revert; then the receive policy's ("rx mode:"),
+ * when the kernel has one.
  */
-export function insanelyLines(info: RelayInfo, seed?: bigint): string[] {
+export function insanelyLines(s: VnetState): string[] {
   const lines = [
-    label('slave', info.slave === '' ? '(none)' : info.slave),
-    label('mode', modeName(info.mode)),
-    label('arguments', `${info.arg1} ${info.arg2}`),
+    label('slave', s.slaveName === '' ? '(none)' : s.slaveName),
+    label('mode', modeName(s.mode)),
+    label('arguments', argsText(s)),
+    label('seed', String(s.seed)),
   ];
-  if (seed !== undefined) lines.push(label('seed', String(seed)));
+  if (s.revertMs !== undefined) lines.push(label('revert', `in ${formatLeft(s.revertMs)}`));
+  if (s.rx) {
+    lines.push(label('rx mode', modeName(s.rx.mode)), label('rx args', argsText(s.rx)), label('rx seed', String(s.rx.seed)));
+    if (s.rx.revertMs !== undefined) lines.push(label('rx revert', `in ${formatLeft(s.rx.revertMs)}`));
+  }
   return lines;
 }
 
-/** What the device does now, as a sentence. */
-export function describeRelay(dev: string, info: RelayInfo): string {
-  if (info.slave === '') return `${dev} has no slave: it loops packets back (loopback mode)`;
-  switch (info.mode) {
-    case MODE_PASS:
-      return `${dev} relays everything to ${info.slave}`;
-    case MODE_PERCENT:
-      if (info.arg1 >= 100) return `${dev} relays everything to ${info.slave} (100%)`;
-      if (info.arg1 <= 0) return `${dev} drops every packet meant for ${info.slave} (relays 0%)`;
-      return `${dev} relays ${info.arg1}% of packets to ${info.slave} (drops ${100 - info.arg1}%)`;
-    case MODE_TIME:
-      return `${dev} relays to ${info.slave} for ${formatMs(info.arg1)}, then drops for ${formatMs(info.arg2)}, repeating`;
-    default:
-      return `${dev} relays to ${info.slave} in an unknown mode ${info.mode} (arguments ${info.arg1} ${info.arg2})`;
-  }
+/** What the device does now, a sentence per direction (the receive one only with a slave). */
+export function describeState(s: VnetState): string[] {
+  const dev = s.ifname;
+  if (s.slaveName === '') return [`${dev} has no slave: it loops packets back (loopback mode)`];
+  const out = [`${txSentence(dev, s.slaveName, s)}${revertText(s)}`];
+  if (s.rx) out.push(`${rxSentence(dev, s.slaveName, s.rx)}${revertText(s.rx)}`);
+  return out;
+}
+
+/** The policies a SET of `dir` set: [which, policy] pairs (the receive one absent from an old kernel's reply). */
+export function setPolicies(s: VnetState, dir: Direction): ['tx' | 'rx', VnetPolicy][] {
+  const out: ['tx' | 'rx', VnetPolicy][] = [];
+  if (dir !== 'rx') out.push(['tx', s]);
+  if (dir !== 'tx' && s.rx) out.push(['rx', s.rx]);
+  return out;
 }
 
 /**
- * What a SET just applied (or, with changed false, what was already
- * there), in plain units.  The seed is shown where it matters: percent
- * mode, or when the user gave one.
+ * What a SET just applied to `dir` (or, with changed false, what was
+ * already there), a line per direction, in plain units: the seed where
+ * it matters (percent and gemodel, or when the user gave one), and the
+ * time left when the kernel will set it back to pass.
  */
-export function describeApplied(dev: string, info: RelayInfo, seed?: bigint, changed = true): string {
-  const p = changed ? `${dev}: ` : `${dev}: unchanged: `;
-  const withSeed = seed === undefined ? '' : ` (seed ${seed})`;
-  if (info.slave === '') return `${p}${changed ? 'slave detached: ' : 'no slave: '}looping packets back (loopback mode)`;
-  switch (info.mode) {
-    case MODE_PASS:
-      return `${p}relaying everything to ${info.slave}${withSeed}`;
-    case MODE_PERCENT:
-      return `${p}relaying ${info.arg1}% of packets to ${info.slave} (dropping ${100 - info.arg1}%)${withSeed}`;
-    case MODE_TIME:
-      return `${p}relaying to ${info.slave} in time mode: relay ${formatMs(info.arg1)}, drop ${formatMs(info.arg2)}, repeating${withSeed}`;
-    default:
-      return `${p}mode ${info.mode} ${info.arg1} ${info.arg2} to ${info.slave}${withSeed}`;
-  }
+export function appliedLines(s: VnetState, dir: Direction, changed: boolean, seedGiven: boolean): string[] {
+  const p = changed ? `${s.ifname}: ` : `${s.ifname}: unchanged: `;
+  if (s.slaveName === '') return [`${p}${changed ? 'slave detached: ' : 'no slave: '}looping packets back (loopback mode)`];
+  return setPolicies(s, dir).map(([which, pol]) => {
+    const what = which === 'tx' ? txApplied(s.slaveName, pol) : rxApplied(s.slaveName, pol);
+    const seed = seedGiven || seeded(pol) ? ` (seed ${pol.seed})` : '';
+    return `${p}${what}${seed}${revertText(pol)}`;
+  });
 }
 
 /**
@@ -99,20 +95,26 @@ export function rpFilterWarning(s: VnetState): string[] | undefined {
   ];
 }
 
-export function stateToRelay(s: VnetState): RelayInfo {
-  return { slave: s.slaveName, mode: s.mode, arg1: s.arg1, arg2: s.arg2 };
-}
+const revertWords = (p: VnetPolicy): string => (p.revertMs === undefined ? '' : `  revert in ${formatLeft(p.revertMs)}`);
 
-/** vnetconfig's relay line (without indentation). */
+/** vnetconfig's relay line (without indentation): the slave and the transmit policy. */
 export function relayLine(s: VnetState): string {
   const slave = s.slaveName === '' ? 'no slave (loopback)' : `slave ${s.slaveName}`;
-  return `relay mode ${modeName(s.mode)}  arguments ${s.arg1} ${s.arg2}  ${slave}  seed ${s.seed}`;
+  return `relay mode ${modeName(s.mode)}  arguments ${argsText(s)}  ${slave}  seed ${s.seed}${revertWords(s)}`;
 }
 
-/** vnetconfig -s: the driver's own counters (ethtool -S names). */
+/** vnetconfig's receive-policy line, or undefined from a kernel without one. */
+export function receiveLine(s: VnetState): string | undefined {
+  const rx = s.rx;
+  if (!rx) return undefined;
+  return `receive mode ${modeName(rx.mode)}  arguments ${argsText(rx)}  seed ${rx.seed}${revertWords(rx)}`;
+}
+
+/** vnetconfig -d: the driver's own counters by reason (ethtool -S names). */
 export function dropLines(st: VnetStats): string[] {
   return [
-    `TX drops ${st.tx_dropped}  percent ${st.tx_drop_percent}  time ${st.tx_drop_time}  no_slave ${st.tx_drop_no_slave}  slave ${st.tx_drop_slave}`,
-    `RX dropped ${st.rx_dropped}  slave_lost ${st.slave_lost}`,
+    `TX drops ${st.tx_dropped}  percent ${st.tx_drop_percent}  time ${st.tx_drop_time}  gemodel ${st.tx_drop_gemodel}  no_slave ${st.tx_drop_no_slave}  slave ${st.tx_drop_slave}`,
+    `RX drops ${st.rx_dropped}  percent ${st.rx_drop_percent}  time ${st.rx_drop_time}  gemodel ${st.rx_drop_gemodel}  delivery ${st.rx_drop_delivery}`,
+    `slave_lost ${st.slave_lost}`,
   ];
 }

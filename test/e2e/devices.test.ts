@@ -44,7 +44,7 @@ describe('a fresh vnet0 (down, loopback mode)', () => {
     const m = mac('vnet0');
     expect(all.stdout).toMatch(/^vnet0: flags=\d+<BROADCAST,NOARP,MULTICAST>  mtu 1500\n/);
     expect(all.stdout).toContain(`\n        ether ${m}  txqueuelen 1000  (Ethernet)\n`);
-    expect(all.stdout).toMatch(/\n        relay mode pass  arguments 0 0  no slave \(loopback\)  seed \d+\n/);
+    expect(all.stdout).toMatch(/\n        relay mode pass  arguments 0 0  no slave \(loopback\)  seed \d+\n        receive mode pass  arguments 0 0  seed \d+\n/);
     expect(all.stdout).toMatch(/\n        RX packets 0  bytes 0 \(0\.0 B\)\n/);
     expect(all.stdout).toMatch(/\n        TX errors 0  dropped 0 overruns 0  carrier 0  collisions 0\n\n$/);
     expectCode(['vnetconfig', 'vnet0'], named, 0);
@@ -71,7 +71,7 @@ describe('vnet-up', () => {
     expect(l.stdout).not.toMatch(/TX drops/);
     expectCode(['vnetconfig', '-d'], s, 0);
     expect(s.stdout).toMatch(
-      /\n        TX drops 0  percent 0  time 0  no_slave 0  slave 0\n        RX dropped 0  slave_lost 0\n\n$/,
+      /\n        TX drops 0  percent 0  time 0  gemodel 0  no_slave 0  slave 0\n        RX drops 0  percent 0  time 0  gemodel 0  delivery 0\n        slave_lost 0\n\n$/,
     );
   });
 

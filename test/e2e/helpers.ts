@@ -248,9 +248,17 @@ export interface PingResult {
   out: string;
 }
 
-/** ping from the netns `ns` (or the host when ns is undefined). */
-export function ping(ns: string | undefined, dst: string, count: number, interval: string, quiet = true): PingResult {
-  const args = [PING, '-n', '-c', String(count), '-i', interval, '-W', '1', ...(quiet ? ['-q'] : []), dst];
+/** ping from the netns `ns` (or the host when ns is undefined), from address `src` if given. */
+export function ping(
+  ns: string | undefined,
+  dst: string,
+  count: number,
+  interval: string,
+  quiet = true,
+  src?: string,
+): PingResult {
+  const from = src === undefined ? [] : ['-I', src];
+  const args = [PING, '-n', '-c', String(count), '-i', interval, '-W', '1', ...from, ...(quiet ? ['-q'] : []), dst];
   const argv = ns === undefined ? args : [IP, 'netns', 'exec', ns, ...args];
   const r = run(argv, { timeout: 120000 });
   const m = /(\d+) packets transmitted, (\d+) received/.exec(r.stdout);

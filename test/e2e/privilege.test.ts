@@ -45,16 +45,20 @@ describe('as nobody', () => {
     });
     expect(rs[0].stdout).toMatch(/relay mode percent  arguments 80 0  slave pv0  seed 99\n/);
     expect(JSON.parse(rs[1].stdout)[0].linkinfo.info_data).toMatchObject({ mode: 'percent', arg1: 80, seed: 99, slave: 'pv0' });
-    expect(rs[2].stdout).toBe(
-      'slave:     pv0\nmode:      percent\narguments: 80 0\nseed:      99\nvnet0 relays 80% of packets to pv0 (drops 20%)\n',
+    expect(rs[2].stdout).toMatch(
+      /^slave: {5}pv0\nmode: {6}percent\narguments: 80 0\nseed: {6}99\nrx mode: {3}pass\nrx args: {3}0 0\nrx seed: {3}\d+\n/,
     );
+    expect(rs[2].stdout).toMatch(/\nvnet0 relays 80% of packets to pv0 \(drops 20%\)\nvnet0 delivers everything it receives from pv0\n$/);
     expect(JSON.parse(rs[3].stdout)).toEqual({
       ifname: 'vnet0',
       slave: 'pv0',
       mode: 'percent',
       arg1: 80,
       arg2: 0,
+      arg3: 0,
+      arg4: 0,
       seed: 99,
+      rx: { mode: 'pass', arg1: 0, arg2: 0, arg3: 0, arg4: 0, seed: expect.any(Number) },
       slave_rp_filter: expect.any(Number),
     });
     expect(rs[4].stdout).toContain('2 sent, 2 received, 0% loss');

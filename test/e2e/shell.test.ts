@@ -159,10 +159,13 @@ describe('vnet-monitor', () => {
     j.child.kill('SIGINT');
     const [rt, rj] = await Promise.all([t.done, j.done]);
     expect(rt.code).toBe(0);
+    // the receive policy's random seed, exactly (a u64: JSON.parse would round it)
+    const rxSeed = /\nrx seed: +(\d+)\n/.exec(expectExit(['insanely'], 0).stdout)?.[1];
+    expect(rxSeed).toBeDefined();
     expect(rt.stdout.slice(base[0])).toBe(
-      'vnet0: config: relay mode percent  arguments 70 0  slave mon0  seed 5\n' +
+      'vnet0: config: relay mode percent  arguments 70 0  slave mon0  seed 5; receive mode pass  arguments 0 0  seed ' + rxSeed + '\n' +
         'vnet0: statistics reset\n' +
-        'vnet0: slave lost: the slave was unregistered; relay mode percent  arguments 70 0  no slave (loopback)  seed 5\n',
+        'vnet0: slave lost: the slave was unregistered; relay mode percent  arguments 70 0  no slave (loopback)  seed 5; receive mode pass  arguments 0 0  seed ' + rxSeed + '\n',
     );
     const events = rj.stdout
       .slice(base[1])
@@ -388,7 +391,8 @@ describe('bash completion, from the installed package', () => {
     expect(complete('vnetconfig ')).toEqual(['vnet0']);
     expect(complete('insanely ')).toEqual(expect.arrayContaining(['none', 'sh0', 'sh1']));
     expect(complete('insanely ')).not.toContain('vnet0');
-    expect(complete('insanely sh0 ')).toEqual(['pass', 'percent', 'loss', 'time']);
+    expect(complete('insanely sh0 ')).toEqual(['pass', 'percent', 'loss', 'time', 'gemodel']);
+    expect(complete('insanely --')).toEqual(expect.arrayContaining(['--tx', '--rx', '--both', '--for', '--seed']));
     expect(complete('vnet-up vnet0 tx')).toEqual(['txqueuelen']);
     expect(complete('vnet-monitor --')).toContain('--json');
     expect(complete('vnetconfig -n ')).toEqual([NS]);

@@ -20,7 +20,8 @@
  * Output: key=value lines: sent_ok, send_errors, err_<ENAME>=n, received
  * (unique sequence numbers), dups, foreign, seq_hash (FNV-1a over the
  * ascending list of received sequence numbers: equal hashes mean the same
- * frames got through), sock_drops.  Exit 0 unless something could not be
+ * frames got through), sock_drops, lost and loss_runs (missing sequence
+ * numbers up to the last received one, and the runs they form).  Exit 0 unless something could not be
  * set up (errno) or arguments are wrong (255).
  */
 #include "common.h"
@@ -255,6 +256,26 @@ static void report(void)
 		printf("received=%lu\ndups=%lu\nforeign=%lu\nseq_hash=%016llx\nsock_drops=%u\n",
 		       received, dups, foreign, (unsigned long long)hash,
 		       st.tp_drops);
+		{
+			/*
+			 * Losses among the sequence numbers up to the last
+			 * one received: how many, and in how many runs (a
+			 * burst-loss model's mean burst is lost / runs).
+			 */
+			unsigned long last = 0, lost = 0, runs = 0;
+
+			for (i = 0; i < opt.count; i++)
+				if (seen[i])
+					last = i;
+			for (i = 0; i <= last && received; i++) {
+				if (seen[i])
+					continue;
+				lost++;
+				if (!i || seen[i - 1])
+					runs++;
+			}
+			printf("lost=%lu\nloss_runs=%lu\n", lost, runs);
+		}
 		if (opt.count <= 10000) {
 			/* Received sequence numbers as ranges: "0-29,100-129" */
 			int first = 1;

@@ -6,7 +6,8 @@
  *   vnet_genl [OPTS] echo MSG | echo --len N | echo --none (no attribute)
  *   vnet_genl [OPTS] get DEV
  *   vnet_genl [OPTS] dump
- *   vnet_genl [OPTS] set DEV [mode=M] [arg1=N] [arg2=N] [seed=N]
+ *   vnet_genl [OPTS] set DEV [mode=M] [arg1=N] ... [arg4=N] [seed=N]
+ *                            [dir=tx|rx|both] [revert_ms=N]
  *                            [slave=NAME] [slave_ifindex=N]
  *   vnet_genl [OPTS] reset DEV
  *   vnet_genl [OPTS] monitor TIMEOUT_MS [MAX_EVENTS]
@@ -48,6 +49,11 @@ static const char *const stat_names[VNET_STATS_MAX + 1] = {
 	[VNET_STATS_TX_DROP_NO_SLAVE]	= "tx_drop_no_slave",
 	[VNET_STATS_TX_DROP_SLAVE]	= "tx_drop_slave",
 	[VNET_STATS_SLAVE_LOST]		= "slave_lost",
+	[VNET_STATS_TX_DROP_GEMODEL]	= "tx_drop_gemodel",
+	[VNET_STATS_RX_DROP_DELIVERY]	= "rx_drop_delivery",
+	[VNET_STATS_RX_DROP_PERCENT]	= "rx_drop_percent",
+	[VNET_STATS_RX_DROP_TIME]	= "rx_drop_time",
+	[VNET_STATS_RX_DROP_GEMODEL]	= "rx_drop_gemodel",
 };
 
 static const char *const event_names[VNET_EVENT_MAX + 1] = {
@@ -55,6 +61,7 @@ static const char *const event_names[VNET_EVENT_MAX + 1] = {
 	[VNET_EVENT_CONFIG]		= "config",
 	[VNET_EVENT_SLAVE_LOST]		= "slave_lost",
 	[VNET_EVENT_STATS_RESET]	= "stats_reset",
+	[VNET_EVENT_REVERTED]		= "reverted",
 };
 
 static int nl_fd;
@@ -174,6 +181,34 @@ static const char *get_str(struct nlattr *a, char *buf, size_t size)
 	return buf;
 }
 
+/* One policy's attributes, keys prefixed with @pfx ("" or "rx_"). */
+static void print_policy(struct nlattr **tb, const char *pfx)
+{
+	static const char *const modes[] = {
+		[VNET_MODE_PASS] = "pass", [VNET_MODE_PERCENT] = "percent",
+		[VNET_MODE_TIME] = "time", [VNET_MODE_GEMODEL] = "gemodel",
+	};
+	static const int argattr[] = {
+		VNET_ATTR_ARG1, VNET_ATTR_ARG2, VNET_ATTR_ARG3, VNET_ATTR_ARG4,
+	};
+	int i;
+
+	if (tb[VNET_ATTR_MODE]) {
+		uint32_t mode = get_u32(tb[VNET_ATTR_MODE]);
+
+		printf("%smode=%u\n%smode_name=%s\n", pfx, mode, pfx,
+		       mode <= VNET_MODE_MAX ? modes[mode] : "unknown");
+	}
+	for (i = 0; i < 4; i++)
+		if (tb[argattr[i]])
+			printf("%sarg%d=%d\n", pfx, i + 1,
+			       (int32_t)get_u32(tb[argattr[i]]));
+	if (tb[VNET_ATTR_SEED])
+		printf("%sseed=%llu\n", pfx, (unsigned long long)get_u64(tb[VNET_ATTR_SEED]));
+	if (tb[VNET_ATTR_REVERT_MS])
+		printf("%srevert_ms=%u\n", pfx, get_u32(tb[VNET_ATTR_REVERT_MS]));
+}
+
 /* Print the device state carried by a vnet_nl message. */
 static void print_state(struct nlattr **tb)
 {
@@ -183,20 +218,16 @@ static void print_state(struct nlattr **tb)
 		printf("ifindex=%u\n", get_u32(tb[VNET_ATTR_IFINDEX]));
 	if (tb[VNET_ATTR_IFNAME])
 		printf("ifname=%s\n", get_str(tb[VNET_ATTR_IFNAME], s, sizeof(s)));
-	if (tb[VNET_ATTR_MODE]) {
-		uint32_t mode = get_u32(tb[VNET_ATTR_MODE]);
+	print_policy(tb, "");
+	if (tb[VNET_ATTR_RX_POLICY]) {
+		struct nlattr *rx[VNET_ATTR_MAX + 1];
 
-		printf("mode=%u\nmode_name=%s\n", mode,
-		       mode == VNET_MODE_PASS ? "pass" :
-		       mode == VNET_MODE_PERCENT ? "percent" :
-		       mode == VNET_MODE_TIME ? "time" : "unknown");
+		parse_attrs(rx, VNET_ATTR_MAX, nla_data(tb[VNET_ATTR_RX_POLICY]),
+			    nla_plen(tb[VNET_ATTR_RX_POLICY]));
+		print_policy(rx, "rx_");
 	}
-	if (tb[VNET_ATTR_ARG1])
-		printf("arg1=%d\n", (int32_t)get_u32(tb[VNET_ATTR_ARG1]));
-	if (tb[VNET_ATTR_ARG2])
-		printf("arg2=%d\n", (int32_t)get_u32(tb[VNET_ATTR_ARG2]));
-	if (tb[VNET_ATTR_SEED])
-		printf("seed=%llu\n", (unsigned long long)get_u64(tb[VNET_ATTR_SEED]));
+	if (tb[VNET_ATTR_DIRECTION])
+		printf("direction=%u\n", get_u32(tb[VNET_ATTR_DIRECTION]));
 	if (tb[VNET_ATTR_SLAVE_IFINDEX])
 		printf("slave_ifindex=%u\n", get_u32(tb[VNET_ATTR_SLAVE_IFINDEX]));
 	if (tb[VNET_ATTR_SLAVE_NAME])
@@ -560,9 +591,23 @@ static int cmd_set(struct family *f, int argc, char **argv)
 				n = VNET_MODE_PERCENT;
 			else if (!strcmp(v, "time"))
 				n = VNET_MODE_TIME;
+			else if (!strcmp(v, "gemodel"))
+				n = VNET_MODE_GEMODEL;
 			else if (parse_long(v, &n))
 				return KSFT_EXIT_USAGE;
 			put_u32(&m, VNET_ATTR_MODE, (uint32_t)n);
+			continue;
+		}
+		if (!strcmp(k, "dir")) {
+			if (!strcmp(v, "tx"))
+				n = VNET_DIR_TX;
+			else if (!strcmp(v, "rx"))
+				n = VNET_DIR_RX;
+			else if (!strcmp(v, "both"))
+				n = VNET_DIR_BOTH;
+			else if (parse_long(v, &n))
+				return KSFT_EXIT_USAGE;
+			put_u32(&m, VNET_ATTR_DIRECTION, (uint32_t)n);
 			continue;
 		}
 		if (parse_long(v, &n))
@@ -571,6 +616,12 @@ static int cmd_set(struct family *f, int argc, char **argv)
 			put_u32(&m, VNET_ATTR_ARG1, (uint32_t)(int32_t)n);
 		else if (!strcmp(k, "arg2"))
 			put_u32(&m, VNET_ATTR_ARG2, (uint32_t)(int32_t)n);
+		else if (!strcmp(k, "arg3"))
+			put_u32(&m, VNET_ATTR_ARG3, (uint32_t)(int32_t)n);
+		else if (!strcmp(k, "arg4"))
+			put_u32(&m, VNET_ATTR_ARG4, (uint32_t)(int32_t)n);
+		else if (!strcmp(k, "revert_ms"))
+			put_u32(&m, VNET_ATTR_REVERT_MS, (uint32_t)n);
 		else if (!strcmp(k, "seed"))
 			put_u64(&m, VNET_ATTR_SEED, (uint64_t)n);
 		else if (!strcmp(k, "slave_ifindex"))
@@ -653,7 +704,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: vnet_genl [--unknown-attr] echo MSG|--len N\n"
 		"       vnet_genl get DEV | dump | reset DEV\n"
-		"       vnet_genl set DEV [mode=M] [arg1=N] [arg2=N] [seed=N] [slave=NAME] [slave_ifindex=N]\n"
+		"       vnet_genl set DEV [mode=M] [arg1=N] ... [arg4=N] [seed=N] [dir=tx|rx|both] [revert_ms=N] [slave=NAME] [slave_ifindex=N]\n"
 		"       vnet_genl monitor TIMEOUT_MS [MAX_EVENTS]\n");
 	return KSFT_EXIT_USAGE;
 }

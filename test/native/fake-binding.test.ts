@@ -172,7 +172,7 @@ describe('the fake', () => {
     const e = thrown(() => g.set({ dev: 'vnet0', mode: 1, arg1: 101, arg2: 0 }));
     expect(e).toBeInstanceOf(VnetSystemError);
     expect(e.message).toBe(
-      "EINVAL: invalid argument, genl VNET_CMD_SET 'vnet0': vnet: percent mode: arg1, the share of packets passed, must be 0..100",
+      "EINVAL: invalid argument, genl VNET_CMD_SET 'vnet0': percent mode: arg1, the share of packets passed, must be 0..100",
     );
     expect(thrown(() => k.setRelay('vnet0', { slave: 'lo', mode: 0, arg1: 0, arg2: 0 })).code).toBe('EINVAL');
     expect(thrown(() => k.setRelay('vnet0', { slave: 'vnet0', mode: 0, arg1: 0, arg2: 0 })).code).toBe('ELOOP');
@@ -235,5 +235,100 @@ describe('the fake', () => {
     expect(st.tx_drop_percent).toBe(5n);
     expect(st.tx_dropped).toBe(5n);
     expect(st.tx_packets).toBe(3n);
+  });
+});
+
+describe('the fake: receive policy, gemodel, auto-revert, several vnets per slave', () => {
+  test('a SET sets the direction asked for; the other keeps its policy; --both reseeds each', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    const tx = g.set({ dev: 'vnet0', mode: ABI.VNET_MODE_PERCENT, arg1: 80, arg2: 0, seed: 1n, slave: 'eth0' });
+    const rx = g.set({ dev: 'vnet0', mode: ABI.VNET_MODE_TIME, arg1: 10, arg2: 20, seed: 2n, direction: ABI.VNET_DIR_RX });
+    expect(rx).toMatchObject({ mode: 1, arg1: 80, seed: 1n, rx: { mode: 2, arg1: 10, arg2: 20, arg3: 0, arg4: 0, seed: 2n } });
+    expect(tx.rx!.mode).toBe(0);
+    const both = g.set({ dev: 'vnet0', mode: ABI.VNET_MODE_GEMODEL, arg1: 10000, arg2: 200000, direction: ABI.VNET_DIR_BOTH });
+    expect(both).toMatchObject({ mode: 3, arg3: ABI.VNET_PPM, arg4: 0, rx: { mode: 3, arg1: 10000, arg2: 200000, arg3: ABI.VNET_PPM } });
+    expect(k.getRelay('vnet0')).toEqual({ slave: 'eth0', mode: 3, arg1: 10000, arg2: 200000 });
+  });
+
+  test.each([
+    [{ direction: 3 }, 'unknown direction (tx 0, rx 1, both 2)'],
+    [{ revertMs: ABI.VNET_REVERT_MS_MAX + 1 }, 'auto-revert: at most 7 days (604800000 ms)'],
+    [{ mode: 3, arg1: -1 }, 'gemodel: p (arg1) must be 0..1000000 ppm'],
+    [{ mode: 3, arg3: ABI.VNET_PPM + 1 }, 'gemodel: 1-h (arg3) must be 0..1000000 ppm'],
+    [{ mode: 4 }, 'unknown mode (pass 0, percent 1, time 2, gemodel 3)'],
+  ])('%p: EINVAL with the kernel\'s text, nothing changed', (extra, text) => {
+    const k = standardFake();
+    const g = k.openGenl();
+    const before = g.get('vnet0');
+    const e = thrown(() => g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0, ...extra }));
+    expect([e.code, e.extack]).toEqual(['EINVAL', text]);
+    expect(g.get('vnet0')).toEqual(before);
+  });
+
+  test('receive(): the receive policy drops into rx_drop_*, summed in rx_dropped and in linkStats', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0, slave: 'eth0' });
+    g.set({ dev: 'vnet0', mode: ABI.VNET_MODE_PERCENT, arg1: 0, arg2: 0, direction: ABI.VNET_DIR_RX });
+    k.receive('vnet0', 7);
+    k.transmit('vnet0', 3);
+    const st = g.get('vnet0').stats;
+    expect([st.rx_drop_percent, st.rx_dropped, st.rx_packets, st.tx_packets, st.tx_dropped]).toEqual([7n, 7n, 0n, 3n, 0n]);
+    expect(k.linkStats('vnet0').rx_dropped).toBe(7n);
+  });
+
+  test('gemodel: bursts in the bad state, tx_drop_gemodel', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    g.set({ dev: 'vnet0', mode: ABI.VNET_MODE_GEMODEL, arg1: 10000, arg2: 200000, seed: 9n, slave: 'eth0' });
+    k.transmit('vnet0', 20000);
+    const st = g.get('vnet0').stats;
+    const loss = Number(st.tx_drop_gemodel) / 20000;
+    expect(loss).toBeGreaterThan(0.03);
+    expect(loss).toBeLessThan(0.07);
+    expect(st.tx_dropped).toBe(st.tx_drop_gemodel);
+  });
+
+  test('auto-revert: revertMs counts down on the fake clock, then pass and a REVERTED event per direction', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    g.subscribe();
+    g.set({ dev: 'vnet0', mode: ABI.VNET_MODE_PERCENT, arg1: 50, arg2: 0, slave: 'eth0', direction: ABI.VNET_DIR_BOTH, revertMs: 1000 });
+    expect(g.nextEvent(0)!.event).toBe(ABI.VNET_EVENT_CONFIG);
+    k.clockMs += 400;
+    expect(g.get('vnet0')).toMatchObject({ revertMs: 600, rx: { revertMs: 600 } });
+    expect(g.nextEvent(100)).toBeNull();
+    const a = g.nextEvent(5000)!;
+    const b = g.nextEvent(0)!;
+    expect(k.clockMs).toBe(1000);
+    expect([a.event, a.direction, b.event, b.direction]).toEqual([ABI.VNET_EVENT_REVERTED, ABI.VNET_DIR_TX, ABI.VNET_EVENT_REVERTED, ABI.VNET_DIR_RX]);
+    const s = g.get('vnet0');
+    expect([s.mode, s.rx!.mode, s.slaveName]).toEqual([0, 0, 'eth0']);
+    expect(s).not.toHaveProperty('revertMs');
+  });
+
+  test('a later SET of the direction cancels its auto-revert; the other direction keeps its own', () => {
+    const k = standardFake();
+    const g = k.openGenl();
+    g.set({ dev: 'vnet0', mode: 1, arg1: 50, arg2: 0, slave: 'eth0', direction: ABI.VNET_DIR_BOTH, revertMs: 1000 });
+    g.set({ dev: 'vnet0', mode: 1, arg1: 60, arg2: 0 });
+    k.clockMs += 2000;
+    const s = g.get('vnet0');
+    expect([s.mode, s.arg1, s.rx!.mode]).toEqual([1, 60, 0]);
+  });
+
+  test('several vnet devices share a slave; a bridge port is still EBUSY', () => {
+    const k = standardFake();
+    k.addVnet('vnet1');
+    const g = k.openGenl();
+    g.set({ dev: 'vnet0', mode: 0, arg1: 0, arg2: 0, slave: 'eth0' });
+    g.set({ dev: 'vnet1', mode: 1, arg1: 0, arg2: 0, slave: 'eth0' });
+    expect(g.dump().map((s) => [s.ifname, s.slaveName, s.mode])).toEqual([['vnet0', 'eth0', 0], ['vnet1', 'eth0', 1]]);
+    k.addDevice('bp0', { busy: true });
+    const e = thrown(() => g.set({ dev: 'vnet1', mode: 0, arg1: 0, arg2: 0, slave: 'bp0' }));
+    expect([e.code, e.extack]).toEqual(['EBUSY', 'slave already has a receive handler (bridge, bond, macvlan or another driver)']);
+    k.removeDevice('eth0');
+    expect(g.dump().map((s) => [s.slaveName, s.stats.slave_lost])).toEqual([['', 1n], ['', 1n]]);
   });
 });

@@ -121,3 +121,16 @@ export function done(error: number, o: AckOpts): Buffer {
   if (t.length) flags |= NLM_F_ACK_TLVS;
   return msg({ type: NLMSG_DONE, flags, seq: o.seq, pid: o.pid, len: o.len }, Buffer.concat([s32(error), t]));
 }
+
+/** The attributes of a sent generic-netlink request (after nlmsghdr and genlmsghdr), by type: their payloads. */
+export function requestAttrs(sent: Buffer): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  const end = sent.readUInt32LE(0);
+  for (let off = 16 + 4; off + 4 <= end; ) {
+    const len = sent.readUInt16LE(off);
+    if (len < 4) throw new Error(`bad nla_len ${len} at ${off}`);
+    out.set(sent.readUInt16LE(off + 2) & 0x3fff, sent.subarray(off + 4, off + len));
+    off += pad4(len);
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { formatFlags, formatIfconfig, humanBytes } from '../../src/format/ifconfig';
 import { flagsArray, linkJson, toJson } from '../../src/format/json';
-import { describeRelay, formatMs, insanelyLines } from '../../src/format/relay';
+import { describeState, formatMs, insanelyLines } from '../../src/format/relay';
+import { vnetState } from './states';
 import { addRtt } from '../../src/echo-loop';
 import { emptyRttStats, lossPercent, ms3, preview, rttSummary } from '../../src/format/echo';
 import { zeroLinkStats as zeroLink } from './harness';
@@ -146,22 +147,31 @@ describe('relay words', () => {
     expect(formatMs(90000)).toBe('90 s');
   });
 
-  test("Rubini's three lines and the sentence", () => {
-    const info = { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 };
-    // aligned as Rubini's original printed them, then the seed when known
-    expect(insanelyLines(info)).toEqual(['slave:     eth0', 'mode:      percent', 'arguments: 80 0']);
-    expect(insanelyLines(info, 42n)).toEqual(['slave:     eth0', 'mode:      percent', 'arguments: 80 0', 'seed:      42']);
-    expect(describeRelay('vnet0', info)).toBe('vnet0 relays 80% of packets to eth0 (drops 20%)');
-    expect(describeRelay('vnet0', { slave: 'eth0', mode: 0, arg1: 0, arg2: 0 })).toBe(
-      'vnet0 relays everything to eth0',
-    );
-    expect(describeRelay('vnet0', { slave: 'eth0', mode: 2, arg1: 500, arg2: 1000 })).toBe(
+  test("Rubini's lines, the seed, and a sentence per direction", () => {
+    const s = vnetState({ slaveName: 'eth0', mode: 1, arg1: 80, seed: 42n });
+    // aligned as Rubini's original printed them, then the seed, then the receive policy
+    expect(insanelyLines(s)).toEqual([
+      'slave:     eth0',
+      'mode:      percent',
+      'arguments: 80 0',
+      'seed:      42',
+      'rx mode:   pass',
+      'rx args:   0 0',
+      'rx seed:   7',
+    ]);
+    expect(describeState(s)).toEqual(['vnet0 relays 80% of packets to eth0 (drops 20%)', 'vnet0 delivers everything it receives from eth0']);
+    expect(describeState(vnetState({ slaveName: 'eth0' }))[0]).toBe('vnet0 relays everything to eth0');
+    expect(describeState(vnetState({ slaveName: 'eth0', mode: 2, arg1: 500, arg2: 1000 }))[0]).toBe(
       'vnet0 relays to eth0 for 500 ms, then drops for 1 s, repeating',
     );
-    expect(describeRelay('vnet0', { slave: '', mode: 1, arg1: 50, arg2: 0 })).toBe(
-      'vnet0 has no slave: it loops packets back (loopback mode)',
-    );
-    expect(insanelyLines({ slave: '', mode: 0, arg1: 0, arg2: 0 })[0]).toBe('slave:     (none)');
+    expect(describeState(vnetState({ mode: 1, arg1: 50 }))).toEqual(['vnet0 has no slave: it loops packets back (loopback mode)']);
+    expect(insanelyLines(vnetState())[0]).toBe('slave:     (none)');
+  });
+
+  test('a kernel without a receive policy: the transmit lines only', () => {
+    const s = vnetState({ slaveName: 'eth0', rx: undefined });
+    expect(insanelyLines(s)).toEqual(['slave:     eth0', 'mode:      pass', 'arguments: 0 0', 'seed:      1']);
+    expect(describeState(s)).toEqual(['vnet0 relays everything to eth0']);
   });
 });
 

@@ -142,7 +142,7 @@ export async function runCmd(
 
 /**
  * lo, an Ethernet eth0 (up) and vnet0: up, in loopback mode, 10.0.0.2/24,
- * MAC 02:00:00:00:00:01, seed 7.
+ * MAC 02:00:00:00:00:01, seeds 7 (transmit) and 8 (receive).
  */
 export function standardKernel(): FakeBinding {
   const k = new FakeBinding();
@@ -153,6 +153,7 @@ export function standardKernel(): FakeBinding {
     mac: '02:00:00:00:00:01',
     ipv4: { address: '10.0.0.2', netmask: '255.255.255.0', broadcast: '10.0.0.255' },
     seed: 7n,
+    rx: { seed: 8n },
   });
   return k;
 }

@@ -9,7 +9,7 @@ function relayRequests(k: FakeBinding): string[] {
 describe('insanely: show', () => {
   test("Rubini's lines, aligned as the original, the seed, and a sentence, from one netlink GET", async () => {
     const k = standardKernel();
-    k.device('vnet0').vnet!.relay = { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 };
+    k.configure('vnet0', { slave: 'eth0', tx: { mode: 1, arg1: 80, arg2: 0 } });
     const r = await runCmd(run, [], k);
     expect(r).toEqual({
       code: 0,
@@ -18,7 +18,11 @@ describe('insanely: show', () => {
         'mode:      percent\n' +
         'arguments: 80 0\n' +
         'seed:      7\n' +
-        'vnet0 relays 80% of packets to eth0 (drops 20%)\n',
+        'rx mode:   pass\n' +
+        'rx args:   0 0\n' +
+        'rx seed:   8\n' +
+        'vnet0 relays 80% of packets to eth0 (drops 20%)\n' +
+        'vnet0 delivers everything it receives from eth0\n',
       stderr: '',
     });
     expect(relayRequests(k)).toEqual(['genl.get']);
@@ -27,16 +31,17 @@ describe('insanely: show', () => {
 
   test('loopback mode and -i', async () => {
     const k = standardKernel();
-    k.addVnet('vnet1', { seed: 3n });
+    k.addVnet('vnet1', { seed: 3n, rx: { seed: 4n } });
     const r = await runCmd(run, ['-i', 'vnet1'], k);
     expect(r.stdout).toBe(
-      'slave:     (none)\nmode:      pass\narguments: 0 0\nseed:      3\nvnet1 has no slave: it loops packets back (loopback mode)\n',
+      'slave:     (none)\nmode:      pass\narguments: 0 0\nseed:      3\nrx mode:   pass\nrx args:   0 0\nrx seed:   4\n' +
+        'vnet1 has no slave: it loops packets back (loopback mode)\n',
     );
   });
 
-  test('--json, with the seed and the slave\'s rp_filter', async () => {
+  test('--json, with both policies, the seeds and the slave\'s rp_filter', async () => {
     const k = standardKernel();
-    k.device('vnet0').vnet!.relay = { slave: 'eth0', mode: 2, arg1: 500, arg2: 1000 };
+    k.configure('vnet0', { slave: 'eth0', tx: { mode: 2, arg1: 500, arg2: 1000 } });
     const r = await runCmd(run, ['-j'], k);
     expect(JSON.parse(r.stdout)).toEqual({
       ifname: 'vnet0',
@@ -44,7 +49,10 @@ describe('insanely: show', () => {
       mode: 'time',
       arg1: 500,
       arg2: 1000,
+      arg3: 0,
+      arg4: 0,
       seed: 7,
+      rx: { mode: 'pass', arg1: 0, arg2: 0, arg3: 0, arg4: 0, seed: 8 },
       slave_rp_filter: 0,
     });
   });
@@ -93,7 +101,7 @@ describe('insanely: set, through netlink, saying what the kernel applied', () =>
   test('modes are case-insensitive, as in the original', async () => {
     for (const argv of [['eth0', 'PERCENT', '80'], ['eth0', 'Loss', '20'], ['eth0', 'TIME', '5', '10'], ['eth0', 'Pass'], ['NONE']]) {
       const k = standardKernel();
-      k.device('vnet0').vnet!.relay = { slave: 'eth0', mode: 2, arg1: 1, arg2: 1 };
+      k.configure('vnet0', { slave: 'eth0', tx: { mode: 2, arg1: 1, arg2: 1 } });
       const r = await runCmd(run, argv, k);
       expect([argv, r.code, r.stderr]).toEqual([argv, 0, '']);
     }
@@ -119,7 +127,7 @@ describe('insanely: set, through netlink, saying what the kernel applied', () =>
     const k = standardKernel();
     const r = await runCmd(run, ['-j', '--seed', '9007199254740993', 'eth0', 'pass'], k);
     expect(r.stdout).toBe(
-      '{"ifname":"vnet0","slave":"eth0","mode":"pass","arg1":0,"arg2":0,"seed":9007199254740993,"changed":true}\n',
+      '{"ifname":"vnet0","slave":"eth0","mode":"pass","arg1":0,"arg2":0,"arg3":0,"arg4":0,"seed":9007199254740993,"rx":{"mode":"pass","arg1":0,"arg2":0,"arg3":0,"arg4":0,"seed":8},"direction":"tx","changed":true}\n',
     );
   });
 
@@ -145,9 +153,9 @@ describe('insanely: the same policy again is a no-op (configuration management)'
     const k = standardKernel();
     expect((await runCmd(run, ['--seed', '42', 'eth0', 'percent', '80'], k)).code).toBe(0);
     k.transmit('vnet0', 10); // the drop generator moves on
-    const rng = k.device('vnet0').vnet!.rng;
+    const rng = k.device('vnet0').vnet!.tx.rng;
     k.clockMs += 1234;
-    const phase = k.device('vnet0').vnet!.phaseStartMs;
+    const phase = k.device('vnet0').vnet!.tx.phaseStartMs;
     k.clearCalls();
     for (const argv of [['eth0', 'percent', '80'], ['--seed', '42', 'eth0', 'PERCENT', '80'], ['eth0', 'loss', '20']]) {
       const r = await runCmd(run, argv, k);
@@ -158,8 +166,8 @@ describe('insanely: the same policy again is a no-op (configuration management)'
       });
     }
     expect(mutations(k)).toEqual([]);
-    expect(k.device('vnet0').vnet!.rng).toBe(rng);
-    expect(k.device('vnet0').vnet!.phaseStartMs).toBe(phase);
+    expect(k.device('vnet0').vnet!.tx.rng).toBe(rng);
+    expect(k.device('vnet0').vnet!.tx.phaseStartMs).toBe(phase);
     const j = await runCmd(run, ['-j', 'eth0', 'percent', '80'], k);
     expect(JSON.parse(j.stdout)).toMatchObject({ changed: false, seed: 42, arg1: 80 });
   });
@@ -188,7 +196,7 @@ describe('insanely: the same policy again is a no-op (configuration management)'
     const r = await runCmd(run, ['--force', 'eth0', 'time', '50', '50'], k);
     expect(r.stdout).toBe('vnet0: relaying to eth0 in time mode: relay 500 ms, drop 500 ms, repeating\n');
     expect(mutations(k).map((c) => c.method)).toEqual(['genl.set']);
-    expect(k.device('vnet0').vnet!.phaseStartMs).toBe(700);
+    expect(k.device('vnet0').vnet!.tx.phaseStartMs).toBe(700);
   });
 });
 
@@ -200,7 +208,7 @@ describe('insanely: strict reverse-path filtering on the slave', () => {
   test.each([[['eth0', 'pass']], [[]], [['eth0', 'pass', '-j']]])('%p warns on stderr, output unchanged, exit 0', async (argv) => {
     const k = standardKernel();
     k.device('eth0').rpFilter = 1;
-    if (argv.length === 0) k.device('vnet0').vnet!.relay.slave = 'eth0';
+    if (argv.length === 0) k.configure('vnet0', { slave: 'eth0' });
     const r = await runCmd(run, argv, k);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(WARNING);
@@ -290,7 +298,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     const k = standardKernel();
     const r = await runCmd(run, ['eth9', 'pass'], k);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('insanely: eth9: no such slave interface\nError: vnet: slave interface not found.\n');
+    expect(r.stderr).toBe('insanely: eth9: no such slave interface\nError: slave interface not found.\n');
   });
 
   test('no such vnet device → 3, nothing sent', async () => {
@@ -314,7 +322,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     const r = await runCmd(run, ['vnet0', 'pass'], k);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'insanely: vnet0: cannot relay to itself or another vnet device\nError: vnet: cannot relay to itself or to another vnet device.\n',
+      'insanely: vnet0: cannot relay to itself or another vnet device\nError: cannot relay to itself or to another vnet device.\n',
     );
   });
 
@@ -323,7 +331,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     k.device('eth0').busy = true;
     const r = await runCmd(run, ['eth0', 'pass'], k);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe('insanely: eth0: the slave already belongs to a bridge, bond, macvlan or vnet');
+    expect(r.stderr.split('\n')[0]).toBe('insanely: eth0: the slave already belongs to a bridge, bond, macvlan or another driver');
   });
 
   test('EPERM → 4 and says CAP_NET_ADMIN', async () => {
@@ -341,7 +349,7 @@ describe('insanely: kernel errors map to exit codes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'insanely: vnet0: the kernel refused the relay configuration: invalid argument (is tun0 an Ethernet device?)\n' +
-        'Error: vnet: slave is not an Ethernet device.\n',
+        'Error: slave is not an Ethernet device.\n',
     );
   });
 

@@ -151,9 +151,9 @@ describe('vnet-monitor', () => {
     expect(r).toEqual({
       code: 0,
       stdout:
-        'vnet0: config: relay mode percent  arguments 80 0  slave eth0  seed 99\n' +
+        'vnet0: config: relay mode percent  arguments 80 0  slave eth0  seed 99; receive mode pass  arguments 0 0  seed 8\n' +
         'vnet0: statistics reset\n' +
-        'vnet0: slave lost: the slave was unregistered; relay mode percent  arguments 80 0  no slave (loopback)  seed 99\n',
+        'vnet0: slave lost: the slave was unregistered; relay mode percent  arguments 80 0  no slave (loopback)  seed 99; receive mode pass  arguments 0 0  seed 8\n',
       stderr: '',
     });
     expect(k.openSocketCount()).toBe(0);
@@ -202,7 +202,7 @@ describe('vnet-monitor', () => {
     const { k, onTick } = busy([...CHANGES]);
     k.seedSource = () => 5n;
     const r = await runCmd(monitor, [], k, { onTick, stdoutCloseAfter: 1 });
-    expect(r).toEqual({ code: 0, stdout: 'vnet0: config: relay mode percent  arguments 80 0  slave eth0  seed 5\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'vnet0: config: relay mode percent  arguments 80 0  slave eth0  seed 5; receive mode pass  arguments 0 0  seed 8\n', stderr: '' });
     expect(k.openSocketCount()).toBe(0);
   });
 

@@ -39,7 +39,7 @@ describe('colour', () => {
   test('stderr is coloured by its own terminal test', async () => {
     const r = await runCmd(insanely, ['eth9', 'pass'], standardKernel(), { stderrTTY: true });
     expect(r.stderr).toBe(
-      `insanely: ${ESC}31meth9: no such slave interface${ESC}39m\nError: vnet: slave interface not found.\n`,
+      `insanely: ${ESC}31meth9: no such slave interface${ESC}39m\nError: slave interface not found.\n`,
     );
   });
 });
@@ -68,7 +68,7 @@ describe('the errno mapping (src/errors.ts)', () => {
       sysErr('EBUSY', 'ioctl'),
       { dev: 'vnet0', slave: 'eth0' },
       1,
-      'eth0: the slave already belongs to a bridge, bond, macvlan or vnet',
+      'eth0: the slave already belongs to a bridge, bond, macvlan or another driver',
     ],
     [sysErr('EINVAL', 'ioctl'), { dev: 'vnet0', op: 'set the MTU to 9500' }, 1, 'vnet0: cannot set the MTU to 9500: invalid argument'],
     [sysErr('EOPNOTSUPP', 'ioctl'), { dev: 'vnet0' }, 1, 'vnet0: ioctl: operation not supported'],

@@ -2,10 +2,10 @@ import { run as up } from '../../src/commands/vnet-up';
 import { run as down } from '../../src/commands/vnet-down';
 import { FakeBinding, runCmd, sysErr, mutations } from './harness';
 
-/** vnet0 down in loopback mode (seed 7), an Ethernet eth0 */
+/** vnet0 down in loopback mode (seeds 7 and 8), an Ethernet eth0 */
 function kernel(): FakeBinding {
   const k = new FakeBinding();
-  k.addVnet('vnet0', { mac: '02:00:00:00:00:01', seed: 7n });
+  k.addVnet('vnet0', { mac: '02:00:00:00:00:01', seed: 7n, rx: { seed: 8n } });
   k.addDevice('eth0');
   return k;
 }
@@ -93,7 +93,7 @@ describe('vnet-up', () => {
   test('the kernel refusing the MTU → 1; earlier changes stay (as ifconfig)', async () => {
     const k = kernel();
     k.addDevice('eth1', { mtu: 1500 });
-    k.device('vnet0').vnet!.relay.slave = 'eth1';
+    k.configure('vnet0', { slave: 'eth1' });
     k.device('vnet0').maxMtu = 1500; // a slave caps the MTU
     const r = await runCmd(up, ['vnet0', '10.0.0.2', 'mtu', '9500'], k);
     expect(r.code).toBe(1);
@@ -140,6 +140,7 @@ describe("vnet-up: ifconfig's other words", () => {
         '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.128\n' +
         '        ether 02:aa:bb:cc:dd:ee  txqueuelen 500  (Ethernet)\n' +
         '        relay mode pass  arguments 0 0  no slave (loopback)  seed 7\n' +
+        '        receive mode pass  arguments 0 0  seed 8\n' +
         '        RX packets 0  bytes 0 (0.0 B)\n' +
         '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
         '        TX packets 0  bytes 0 (0.0 B)\n' +
@@ -190,6 +191,24 @@ describe("vnet-up: ifconfig's other words", () => {
     expect(k.device('vnet0').addrs).toEqual([{ family: 'inet6', local: 'fe80::2', prefixlen: 64, scope: 253 }]);
   });
 
+  test('an IPv6 address in the address slot is added (vnet-up vnet0 2001:db8::3/64), /128 without a length', async () => {
+    const k = kernel();
+    const r = await runCmd(up, ['vnet0', '2001:DB8::3/64', 'mtu', '1400'], k);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const m = mutations(k);
+    expect(m.map((c) => c.method)).toEqual(['setMtu', 'addAddress', 'changeFlags']);
+    expect(m[1].args[1]).toEqual({ family: 'inet6', local: '2001:db8::3', prefixlen: 64 });
+    expect(m.some((c) => c.method === 'setAddress')).toBe(false);
+    expect(r.stdout).toContain('        inet6 2001:db8::3  prefixlen 64  scopeid 0x0<global>\n');
+    k.clearCalls();
+    await runCmd(up, ['-q', 'vnet0', '2001:db8::4'], k);
+    expect(mutations(k)[0].args[1]).toEqual({ family: 'inet6', local: '2001:db8::4', prefixlen: 128 });
+    for (const bad of ['2001:db8::/129', '2001:zz::1/64', '2001:db8::3/x']) {
+      const e = await runCmd(up, ['vnet0', bad], kernel());
+      expect([bad, e.code]).toEqual([bad, 2]);
+    }
+  });
+
   test('adding an address that is there already is not an error; deleting one that is not is (exit 1)', async () => {
     const k = kernel();
     await runCmd(up, ['-q', 'vnet0', 'add', '10.0.0.5/24'], k);
@@ -203,7 +222,7 @@ describe("vnet-up: ifconfig's other words", () => {
 
   test('hw ether while relaying: the kernel says EBUSY → exit 1', async () => {
     const k = kernel();
-    k.device('vnet0').vnet!.relay.slave = 'eth0';
+    k.configure('vnet0', { slave: 'eth0' });
     const r = await runCmd(up, ['vnet0', 'hw', 'ether', '02:00:00:00:00:09'], k);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('vnet-up: vnet0: cannot set the MAC address to 02:00:00:00:00:09: device or resource busy\n');

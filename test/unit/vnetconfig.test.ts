@@ -7,6 +7,7 @@ const VNET0_BLOCK =
   '        inet 10.0.0.2  netmask 255.255.255.0  broadcast 10.0.0.255\n' +
   '        ether 52:54:00:12:34:56  txqueuelen 1000  (Ethernet)\n' +
   '        relay mode percent  arguments 80 0  slave eth0  seed 42\n' +
+  '        receive mode pass  arguments 0 0  seed 43\n' +
   '        RX packets 12  bytes 1234 (1.2 KiB)\n' +
   '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
   '        TX packets 8  bytes 3145728 (3.0 MiB)\n' +
@@ -23,9 +24,10 @@ function kernel(): FakeBinding {
     ipv4: { address: '10.0.0.2', netmask: '255.255.255.0', broadcast: '10.0.0.255' },
     relay: { slave: 'eth0', mode: 1, arg1: 80, arg2: 0 },
     seed: 42n,
+    rx: { seed: 43n },
     stats: { rx_packets: 12n, rx_bytes: 1234n, tx_packets: 8n, tx_bytes: 3145728n, tx_dropped: 2n, tx_drop_percent: 2n },
   });
-  k.addVnet('vnet1', { mac: '02:00:00:00:00:02', seed: 7n }); // down, loopback mode
+  k.addVnet('vnet1', { mac: '02:00:00:00:00:02', seed: 7n, rx: { seed: 8n } }); // down, loopback mode
   return k;
 }
 
@@ -44,6 +46,7 @@ describe('vnetconfig', () => {
         'vnet1: flags=4226<BROADCAST,NOARP,MULTICAST>  mtu 1500\n' +
         '        ether 02:00:00:00:00:02  txqueuelen 1000  (Ethernet)\n' +
         '        relay mode pass  arguments 0 0  no slave (loopback)  seed 7\n' +
+        '        receive mode pass  arguments 0 0  seed 8\n' +
         '        RX packets 0  bytes 0 (0.0 B)\n' +
         '        RX errors 0  dropped 0  overruns 0  frame 0\n' +
         '        TX packets 0  bytes 0 (0.0 B)\n' +
@@ -63,8 +66,9 @@ describe('vnetconfig', () => {
     const r = await runCmd(run, ['-d', 'vnet0'], kernel());
     expect(r.stdout).toBe(
       VNET0_BLOCK.slice(0, -1) +
-        '        TX drops 2  percent 2  time 0  no_slave 0  slave 0\n' +
-        '        RX dropped 0  slave_lost 0\n' +
+        '        TX drops 2  percent 2  time 0  gemodel 0  no_slave 0  slave 0\n' +
+        '        RX drops 0  percent 0  time 0  gemodel 0  delivery 0\n' +
+        '        slave_lost 0\n' +
         '\n',
     );
   });

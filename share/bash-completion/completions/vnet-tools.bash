@@ -169,7 +169,7 @@ _vnet_reset_stats()
 _vnet_insanely()
 {
     local cur prev words cword netns args
-    _vnet_init "-i --interface --seed" "--seed" && return
+    _vnet_init "-i --interface --seed --for" "--seed --for" && return
     case $prev in
         -i | --interface)
             _vnet_reply "$(_vnet_devices "$netns")"
@@ -177,12 +177,12 @@ _vnet_insanely()
             ;;
     esac
     if [[ $cur == -* ]]; then
-        _vnet_reply "-i --interface --seed -f --force -j --json $_vnet_common_opts"
+        _vnet_reply "-i --interface --tx --rx --both --for --seed -f --force -j --json $_vnet_common_opts"
         return
     fi
     case ${#args[@]} in
         0) _vnet_reply "none"$'\n'"$(_vnet_slaves "$netns")" ;;
-        1) [[ ${args[0]} == none ]] || _vnet_reply "pass percent loss time" ;;
+        1) [[ ${args[0]} == none ]] || _vnet_reply "pass percent loss time gemodel" ;;
     esac
 }
 

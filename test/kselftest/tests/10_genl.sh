@@ -134,7 +134,7 @@ check_ne "absent seed is random (2nd vs 3rd)" "$seed2" "$seed3"
 # atomicity: invalid requests change nothing
 check_errno "SET time 100 200 (known state)" 0 "$VNET_GENL" set vnet0 mode=time arg1=100 arg2=200 seed=99
 for bad in "mode=percent arg1=101" "mode=percent arg1=-1" "mode=time arg1=0 arg2=5" \
-	"mode=time arg1=5 arg2=0" "mode=3" "mode=-1" "arg1=5" \
+	"mode=time arg1=5 arg2=0" "mode=4" "mode=-1" "arg1=5" \
 	"mode=percent arg1=150 slave=" "mode=time arg1=0 arg2=5 slave_ifindex=0"; do
 	# shellcheck disable=SC2086
 	check_errno "invalid SET ($bad)" EINVAL "$VNET_GENL" set vnet0 $bad
@@ -154,7 +154,7 @@ check_eq "config unchanged: seed" 99 "$(kv seed)"
 check_eq "config unchanged: slave" veth0 "$(kv slave_name)"
 check_eq "config unchanged: MAC" "$(dev_mac veth0)" "$(dev_mac vnet0)"
 
-check_errno "vnet1 SET slave veth0 (taken)" EBUSY "$VNET_GENL" set vnet1 mode=pass slave=veth0
+check_errno "vnet1 SET slave vnet0 (a vnet device)" ELOOP "$VNET_GENL" set vnet1 mode=pass slave=vnet0
 
 # detach, then a valid slave with a bad percent changes nothing
 check_errno "SET slave_ifindex=0 detaches" 0 "$VNET_GENL" set vnet0 mode=pass slave_ifindex=0

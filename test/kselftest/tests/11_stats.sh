@@ -14,7 +14,7 @@ check_errno "RESET" 0 "$VNET_IOCTL" vnet0 reset
 
 names=$(ethtool -S vnet0 | sed -n 's/^ *\([a-z_]*\): .*/\1/p' | tr '\n' ' ')
 check_eq "ethtool -S counter names, in order" \
-	"rx_packets rx_bytes tx_packets tx_bytes rx_dropped tx_dropped tx_drop_percent tx_drop_time tx_drop_no_slave tx_drop_slave slave_lost " \
+	"rx_packets rx_bytes tx_packets tx_bytes rx_dropped tx_dropped tx_drop_percent tx_drop_time tx_drop_no_slave tx_drop_slave slave_lost tx_drop_gemodel rx_drop_delivery rx_drop_percent rx_drop_time rx_drop_gemodel " \
 	"$names"
 check_match "ethtool -i driver vnet" '^driver: vnet$' "$(ethtool -i vnet0)"
 

@@ -34,7 +34,7 @@ check_eq "netlink agrees: mode/arg1/seed" "1 40 777" "$(kv mode) $(kv arg1) $(kv
 check_errno "NEWLINK time 0 5 refused" EINVAL "$VNET_RTNL" add vr1 mode=time arg1=0 arg2=5
 check_eq "refused vr1 not created" no "$(dev_exists vr1 && echo yes || echo no)"
 check_errno "NEWLINK percent 101 refused" EINVAL "$VNET_RTNL" add vr1 mode=percent arg1=101
-check_errno "NEWLINK mode 3 refused" EINVAL "$VNET_RTNL" add vr1 mode=3
+check_errno "NEWLINK mode 4 refused" EINVAL "$VNET_RTNL" add vr1 mode=4
 check_eq "refused vr1 still not created" no "$(dev_exists vr1 && echo yes || echo no)"
 check_errno "NEWLINK vr1 time 10 20, no link" 0 "$VNET_RTNL" add vr1 mode=time arg1=10 arg2=20
 check_errno "ioctl GET vr1" 0 "$VNET_IOCTL" vr1 get

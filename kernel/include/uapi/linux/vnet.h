@@ -29,8 +29,8 @@
  *   -ELOOP      slave is the device itself, another vnet device, or a
  *               device stacked on this one (a macvlan or VLAN on it, a
  *               bridge or bond it is a port of): relaying would loop
- *   -EBUSY      slave already has an rx_handler (bridge, bond, macvlan,
- *               another vnet)
+ *   -EBUSY      slave already has another driver's rx_handler (bridge,
+ *               bond, macvlan); vnet devices share a slave
  *   -EOPNOTSUPP slave takes no rx_handler (ipvlan, VRF); netconsole uses
  *               the device and the slave does not support netpoll;
  *               unknown SIOCDEVPRIVATE command
@@ -64,30 +64,64 @@
 #define VNET_IOCTL_GET_RELAY	(SIOCDEVPRIVATE + 2)
 
 /*
- * Relay modes.  Every SET restarts the time phase and reseeds the
- * device's pseudo-random generator (netlink: from VNET_ATTR_SEED when
- * given; otherwise, and always for the ioctl, from a random seed).
+ * Policy modes.  A device has a transmit policy (what it relays to its
+ * slave; the ioctl's, and netlink's top-level attributes) and a receive
+ * policy (what the slave's receive hook delivers to it; netlink only,
+ * VNET_ATTR_RX_POLICY).  Every SET of a direction restarts its time
+ * phase, its Markov chain and its draws (netlink: from VNET_ATTR_SEED
+ * when given; otherwise, and always for the ioctl, from a random seed).
  *
- * VNET_MODE_PASS     relay every packet; arg1 and arg2 are ignored (read
- *                    back as 0).
- * VNET_MODE_PERCENT  relay arg1 percent of packets (0..100) and drop the
- *                    rest, at random: arg1 is the share PASSED (Rubini's
- *                    meaning, the opposite of netem's "loss").  arg2 is
- *                    ignored (read back as 0).
- * VNET_MODE_TIME     relay for arg1 milliseconds, then drop for arg2
- *                    milliseconds, repeating; both >= 1.  Measured on the
- *                    monotonic clock from the SET, never in jiffies.
+ * VNET_MODE_PASS     let every packet through; the arguments are ignored
+ *                    (read back as 0).
+ * VNET_MODE_PERCENT  let arg1 percent of packets through (0..100) and
+ *                    drop the rest, at random: arg1 is the share PASSED
+ *                    (Rubini's meaning, the opposite of netem's "loss").
+ *                    arg2..arg4 are ignored (read back as 0).
+ * VNET_MODE_TIME     let packets through for arg1 milliseconds, then drop
+ *                    for arg2 milliseconds, repeating; both >= 1.
+ *                    Measured on the monotonic clock from the SET, never
+ *                    in jiffies.  arg3, arg4 ignored.
+ * VNET_MODE_GEMODEL  burst loss, netem's "loss gemodel": a two-state
+ *                    Markov chain (Gilbert-Elliott), moved once per
+ *                    packet.  arg1 = p, the probability of going from
+ *                    the good state to the bad one; arg2 = r, from bad
+ *                    to good; arg3 = 1-h, the loss probability in the bad
+ *                    state; arg4 = 1-k, the loss probability in the good
+ *                    state.  All four in parts per million (0..1000000:
+ *                    1% = 10000).  The chain starts in the good state.
+ *                    Expected loss (1-k)*r/(p+r) + (1-h)*p/(p+r); with
+ *                    1-h = 100% and 1-k = 0, mean burst 1/r packets.  The
+ *                    ioctl sets arg1 and arg2 (1-h = 100%, 1-k = 0).
  *
- * Dropped packets are counted in tx_dropped and in the per-reason
- * counters (VNET_STATS_TX_DROP_*), never in tx_packets.
+ * Dropped packets are counted in tx_dropped (rx_dropped for the receive
+ * policy) and in the per-reason counters (VNET_STATS_TX_DROP_*,
+ * VNET_STATS_RX_DROP_*), never in tx_packets (rx_packets).
  */
 enum vnet_mode {
 	VNET_MODE_PASS = 0,
 	VNET_MODE_PERCENT = 1,
 	VNET_MODE_TIME = 2,
+	VNET_MODE_GEMODEL = 3,
 
 	__VNET_MODE_MAX
 };
+
+/* Gilbert-Elliott probabilities are parts per million. */
+#define VNET_PPM		1000000
+
+/* Which policy a SET sets (VNET_ATTR_DIRECTION). */
+enum vnet_direction {
+	VNET_DIR_TX = 0,	/* the transmit policy (default; the ioctl's) */
+	VNET_DIR_RX = 1,	/* the receive policy */
+	VNET_DIR_BOTH = 2,	/* both, to the same policy, each its own draws */
+
+	__VNET_DIR_MAX
+};
+
+#define VNET_DIR_MAX (__VNET_DIR_MAX - 1)
+
+/* Longest auto-revert VNET_ATTR_REVERT_MS accepts: 7 days. */
+#define VNET_REVERT_MS_MAX	(7U * 24 * 3600 * 1000)
 
 #define VNET_MODE_MAX (__VNET_MODE_MAX - 1)
 
@@ -137,8 +171,14 @@ struct vnet_relay_info {
  *                       vnet device in the requester's namespace, one
  *                       message each.  Unprivileged.
  * VNET_CMD_SET          a device (required) and VNET_ATTR_MODE (required),
- *                       VNET_ATTR_ARG1/ARG2 (absent = 0), VNET_ATTR_SEED
- *                       (absent = random), and the slave as
+ *                       VNET_ATTR_ARG1..ARG4 (absent = 0, except arg3 of
+ *                       gemodel, 1-h: absent = 100%), VNET_ATTR_SEED
+ *                       (absent = random), VNET_ATTR_DIRECTION (absent =
+ *                       transmit), VNET_ATTR_REVERT_MS (absent = 0 =
+ *                       never: else the kernel sets the direction(s)
+ *                       back to pass that many milliseconds later, raising
+ *                       VNET_EVENT_REVERTED; any later SET of the
+ *                       direction cancels it), and the slave as
  *                       VNET_ATTR_SLAVE_IFINDEX or VNET_ATTR_SLAVE_NAME
  *                       (0 or "" = detach; both absent = keep the current
  *                       slave).  Validated as a whole and applied
@@ -149,12 +189,20 @@ struct vnet_relay_info {
  *                       CAP_NET_ADMIN.
  * VNET_CMD_EVENT        never a request: sent to the VNET_GENL_MCGRP_EVENTS
  *                       group in the device's network namespace with
- *                       VNET_ATTR_EVENT and the device's state.
+ *                       VNET_ATTR_EVENT and the device's state;
+ *                       VNET_EVENT_REVERTED also carries the
+ *                       VNET_ATTR_DIRECTION that went back to pass.
  *
- * Device state: VNET_ATTR_IFINDEX, VNET_ATTR_IFNAME, VNET_ATTR_MODE,
- * VNET_ATTR_ARG1, VNET_ATTR_ARG2, VNET_ATTR_SEED; VNET_ATTR_SLAVE_IFINDEX,
- * VNET_ATTR_SLAVE_NAME and VNET_ATTR_SLAVE_RP_FILTER (only while a slave
- * is attached); VNET_ATTR_STATS.
+ * Device state: VNET_ATTR_IFINDEX, VNET_ATTR_IFNAME; the transmit policy
+ * as VNET_ATTR_MODE, VNET_ATTR_ARG1..ARG4, VNET_ATTR_SEED and
+ * VNET_ATTR_REVERT_MS (milliseconds left, only while a revert is
+ * pending); the receive policy, the same attributes nested in
+ * VNET_ATTR_RX_POLICY; VNET_ATTR_SLAVE_IFINDEX, VNET_ATTR_SLAVE_NAME and
+ * VNET_ATTR_SLAVE_RP_FILTER (only while a slave is attached);
+ * VNET_ATTR_STATS.
+ *
+ * Several vnet devices may share one slave: each receives the traffic for
+ * its own addresses and has its own policies.
  *
  * VNET_ATTR_SLAVE_RP_FILTER is the IPv4 reverse-path filter the kernel
  * applies to frames arriving on the slave: the larger of the slave's and
@@ -190,6 +238,11 @@ enum vnet_attr {
 	VNET_ATTR_EVENT,		/* u32, enum vnet_event */
 	VNET_ATTR_PAD,
 	VNET_ATTR_SLAVE_RP_FILTER,	/* u32, 0 off, 1 strict, 2 loose */
+	VNET_ATTR_ARG3,			/* s32, see enum vnet_mode */
+	VNET_ATTR_ARG4,			/* s32, see enum vnet_mode */
+	VNET_ATTR_DIRECTION,		/* u32, enum vnet_direction (SET) */
+	VNET_ATTR_REVERT_MS,		/* u32, see VNET_CMD_SET */
+	VNET_ATTR_RX_POLICY,		/* nested: MODE, ARG1..4, SEED, REVERT_MS */
 
 	__VNET_ATTR_MAX
 };
@@ -210,13 +263,19 @@ enum vnet_stats_attr {
 	VNET_STATS_RX_BYTES,		/* rx_bytes */
 	VNET_STATS_TX_PACKETS,		/* tx_packets */
 	VNET_STATS_TX_BYTES,		/* tx_bytes */
-	VNET_STATS_RX_DROPPED,		/* rx_dropped: loopback delivery failed */
-	VNET_STATS_TX_DROPPED,		/* tx_dropped: sum of the four below */
+	VNET_STATS_RX_DROPPED,		/* rx_dropped: sum of the rx_drop_* */
+	VNET_STATS_TX_DROPPED,		/* tx_dropped: sum of the tx_drop_* */
 	VNET_STATS_TX_DROP_PERCENT,	/* tx_drop_percent: percent mode */
 	VNET_STATS_TX_DROP_TIME,	/* tx_drop_time: time mode, drop window */
 	VNET_STATS_TX_DROP_NO_SLAVE,	/* tx_drop_no_slave: slave gone or no carrier */
 	VNET_STATS_TX_DROP_SLAVE,	/* tx_drop_slave: the slave refused it */
 	VNET_STATS_SLAVE_LOST,		/* slave_lost: slaves detached on unregister */
+	VNET_STATS_TX_DROP_GEMODEL,	/* tx_drop_gemodel: gemodel mode */
+	/* rx_drop_delivery: loopback queue full or purged, short frame, no memory */
+	VNET_STATS_RX_DROP_DELIVERY,
+	VNET_STATS_RX_DROP_PERCENT,	/* rx_drop_percent: receive policy */
+	VNET_STATS_RX_DROP_TIME,	/* rx_drop_time: receive policy */
+	VNET_STATS_RX_DROP_GEMODEL,	/* rx_drop_gemodel: receive policy */
 
 	__VNET_STATS_MAX
 };
@@ -229,6 +288,7 @@ enum vnet_event {
 	VNET_EVENT_CONFIG,		/* relay configuration changed (SET) */
 	VNET_EVENT_SLAVE_LOST,		/* slave unregistered: back to loopback */
 	VNET_EVENT_STATS_RESET,		/* statistics reset */
+	VNET_EVENT_REVERTED,		/* an auto-revert set a policy to pass */
 
 	__VNET_EVENT_MAX
 };
@@ -252,6 +312,8 @@ enum {
 	IFLA_VNET_ARG2,			/* s32 */
 	IFLA_VNET_SEED,			/* u64 */
 	IFLA_VNET_PAD,
+	IFLA_VNET_ARG3,			/* s32 */
+	IFLA_VNET_ARG4,			/* s32 */
 
 	__IFLA_VNET_MAX
 };
