@@ -11,6 +11,11 @@
  *     for the prebuilt one): build from source with cmake-js (cmake, make
  *     or ninja, g++), then check that build/Release/vnet.node loads.
  *
+ * Either way, the commands' V8 code caches (dist/bundle/*.cache, made
+ * by the build for the Node that built the package) are made again when
+ * this Node does not take them: without them a command starts slower,
+ * never differently (src/bundle/load.ts).
+ *
  * In a development checkout (the package is not under node_modules/) it
  * does nothing: there `npm ci` runs "prepare", which builds everything.
  * `npm rebuild vnet` runs it again.
@@ -55,8 +60,20 @@ function buildFromSource() {
   return r.status === 0;
 }
 
+/** The code caches for this Node; a failure only costs start-up time. */
+function codeCaches() {
+  try {
+    const dir = path.join(root, 'dist', 'bundle');
+    const cmds = Object.keys(require(path.join(root, 'package.json')).bin);
+    for (const f of require(path.join(dir, 'load.js')).refreshCaches(dir, cmds)) say(`code cache of ${f} (the command works, its start is slower)`);
+  } catch (e) {
+    say(`code caches: ${e.message.split('\n')[0]} (the commands work, they start slower)`);
+  }
+}
+
 function main() {
   if (path.basename(path.dirname(root)) !== 'node_modules') return 0;
+  codeCaches();
   const file = loadable();
   if (file) {
     say(`using ${path.relative(root, file)}`);

@@ -19,6 +19,9 @@
 #   5. fault:     the fault matrix under a pktgen flood (test/fault, 6.1)
 #   6. fuzz:      the ioctl, genl and rtnl fuzzers (test/fuzz, 6.1), with
 #                 a fixed seed (VNET_FUZZ_SEED) so that CI is repeatable
+#   7. bench:     a smoke run of `npm run bench` (bench/run.js --smoke, 6.1:
+#                 one round, small counts): every case runs and gives sane
+#                 figures; nothing is asserted on time
 #   (debug:       the selftests, fault matrix and fuzzers on the debug
 #                 kernel, scripts/test-debug.sh: not in the default set)
 #
@@ -31,7 +34,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-suites=${VNET_TEST_SUITES:-host kselftest install e2e fault fuzz}
+suites=${VNET_TEST_SUITES:-host kselftest install e2e fault fuzz bench}
 kernels=${VNET_TEST_KERNELS:-5.10 6.1 6.12 7}
 export VNET_TEST_KERNELS=$kernels   # (test/kernel/*.sh read it too)
 e2e_kernels=
@@ -125,6 +128,11 @@ fuzz() {
 	run_counted "fuzz" "$logdir/fuzz.log" bash test/fuzz/run-lab.sh --seed "$seed"
 }
 
+bench_smoke() {
+	say "bench smoke run in the lab (6.1: one round, small counts)"
+	run_counted "bench smoke" "$logdir/bench.log" node bench/run.js --smoke
+}
+
 debug_lane() {
 	say "debug-kernel lane (KASAN, kmemleak, lockdep)"
 	run_counted "debug" "$logdir/debug.log" bash scripts/test-debug.sh
@@ -149,6 +157,7 @@ else
 		fault) fault ;;
 		fuzz) fuzz ;;
 		debug) debug_lane ;;
+		bench) bench_smoke ;;
 		e2e)
 			if [[ -f test/e2e/run-lab.sh ]]; then e2e
 			else broken e2e "test/e2e/run-lab.sh is missing"; fi ;;

@@ -90,6 +90,12 @@ export function newProgram(
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
       outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, '')}`),
+      // commander's defaults ask process.stdout, whose creation costs
+      // start-up time (src/stdio.ts); help and usage text have no colour
+      getOutHelpWidth: () => ctx.stdout.columns ?? 80, // 80: commander's own default
+      getErrHelpWidth: () => ctx.stderr.columns ?? 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     })
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);

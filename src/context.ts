@@ -5,11 +5,13 @@
  */
 import { loadBinding } from './binding';
 import type { VnetBinding } from './binding/types';
-import { pipeSafe } from './stdio';
+import { fdOutput } from './stdio';
 
 export interface OutStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** a terminal's width (--help wraps to it) */
+  readonly columns?: number;
   /** true once the reader has gone (EPIPE): writes are dropped from then on */
   readonly closed?: boolean;
 }
@@ -58,8 +60,8 @@ function realOnSignal(fn: (sig: StopSignal) => void): () => void {
 }
 
 /**
- * The real process: stdout/stderr (a closed pipe ends output quietly,
- * see src/stdio.ts), environment, signals, and the native binding,
+ * The real process: stdout/stderr (written with write(2); a closed pipe
+ * ends output quietly, see src/stdio.ts), environment, signals, and the native binding,
  * loaded on first use so that --help and usage errors work without it.
  */
 export function processContext(): Context {
@@ -73,8 +75,8 @@ export function processContext(): Context {
   });
   return {
     binding: lazy,
-    stdout: pipeSafe(process.stdout),
-    stderr: pipeSafe(process.stderr),
+    stdout: fdOutput(1, () => process.stdout),
+    stderr: fdOutput(2, () => process.stderr),
     env: process.env,
     now: () => process.hrtime.bigint(),
     sleep: realSleep,

@@ -7,7 +7,6 @@
  * is unset or empty, and TERM is not "dumb".  chalk 4 ignores NO_COLOR, so
  * the level is decided here and given to a chalk instance.
  */
-import chalk from 'chalk';
 import { UsageError } from './errors';
 
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -45,8 +44,19 @@ export interface Style {
   dim(s: string): string;
 }
 
+const same = (s: string): string => s;
+
+/**
+ * Plain output needs no chalk: it is loaded only for colour (chalk and
+ * supports-color cost a command ~50 ms of start-up in the lab guest).
+ */
 export function makeStyle(enabled: boolean): Style {
-  const c = new chalk.Instance({ level: enabled ? 1 : 0 });
+  if (!enabled) {
+    return { enabled, bold: same, red: same, green: same, yellow: same, cyan: same, dim: same };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const chalk = require('chalk') as typeof import('chalk');
+  const c = new chalk.Instance({ level: 1 });
   return {
     enabled,
     bold: (s) => c.bold(s),

@@ -10,7 +10,6 @@
  * Everything is checked here, before anything reaches the kernel
  * (UsageError, exit 2).  A device name in the wrong place gets a hint.
  */
-import { isIPv6 } from 'node:net';
 
 import type { AddressSpec } from './binding/types';
 import { UsageError } from './errors';
@@ -23,6 +22,13 @@ import {
   parsePrefixLen,
   prefixToNetmask,
 } from './parse';
+
+/** net.isIPv6, required on first use: node:net pulls in the stream stack,
+ * which costs every command start-up time (docs/performance.md). */
+function isIPv6(a: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:net') as typeof import('node:net')).isIPv6(a);
+}
 
 export interface UpRequest {
   /** undefined: the only vnet device there is */

@@ -1,12 +1,13 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
-/** The package version, from package.json (src/ and dist/ are both one level below it). */
+/**
+ * The package version.  package.json is required, not read from a path
+ * computed at run time, so that a command bundled into one file
+ * (scripts/bundle.js, dist/bundle/) carries it; src/ and dist/ are both
+ * one level below the package root.
+ */
 export function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
-      version?: string;
-    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require('../package.json') as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

@@ -808,9 +808,10 @@ export class FakeBinding implements VnetBinding {
     rtnl.delAddress(this, d, spec);
   }
 
-  dumpLinks(): LinkInfo[] {
-    this.enter('dumpLinks', [], () => undefined);
-    return rtnl.dumpLinks(this);
+  dumpLinks(kind?: string): LinkInfo[] {
+    const k = this.enter('dumpLinks', kind === undefined ? [] : [kind], () => (kind === undefined ? undefined : str(kind, 'kind')));
+    const all = rtnl.dumpLinks(this);
+    return k ? all.filter((l) => l.kind === k) : all;
   }
 
   dumpAddresses(): AddressInfo[] {

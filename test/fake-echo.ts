@@ -45,6 +45,19 @@ export class FakeEchoSocket implements EchoSocket {
     return this.seq;
   }
 
+  sendMany(message: string, count: number): number[] {
+    this.k.enter('echo.sendMany', [message, count], () => {
+      if (!Number.isInteger(count) || count < 1 || count > 16) {
+        throw Object.assign(new RangeError(`The value of "count" is out of range. Received ${String(count)}`), {
+          code: 'ERR_OUT_OF_RANGE',
+        });
+      }
+    });
+    const seqs: number[] = [];
+    for (let i = 0; i < count; i++) seqs.push(this.send(message));
+    return seqs;
+  }
+
   receive(timeoutMs: number): EchoReply | null {
     this.k.enter('echo.receive', [timeoutMs], () => {
       if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 0) {

@@ -1,6 +1,7 @@
 // EchoSocket (openEcho()): VNET_CMD_ECHO with several requests in flight,
 // for vnet-echo.  send() returns at once with the request's sequence
-// number; receive(timeoutMs) waits for the next reply.  Unlike the
+// number, sendMany() sends several in one datagram and returns theirs;
+// receive(timeoutMs) waits for the next reply.  Unlike the
 // GenlSocket's request/reply calls, the wait is the caller's: a timeout
 // returns null, and a signal delivered to this thread ends the wait with
 // a VnetSystemError whose code is EINTR, so that JS gets control back
@@ -81,44 +82,65 @@ class EchoConn {
     (void)::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
     CountSyscall();
     (void)::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
-    buf_.resize(16384);
+    buf_.resize(kBatch * kSlot);
   }
 
   bool open() const { return fd_.valid(); }
   void Close() { fd_.reset(); }
 
-  uint32_t Send(const std::string& message) {
+  // The most requests SendMany puts in one datagram: their replies must
+  // fit the socket's receive buffer until they are read.
+  static constexpr unsigned kMaxBatch = 16;
+
+  // COUNT requests for MESSAGE in one datagram: the kernel takes the
+  // messages of a datagram one after the other and answers each, so a
+  // batch costs one sendto where COUNT sends cost COUNT (the kernel's work
+  // per request stays).  Returns their sequence numbers, in order.
+  std::vector<uint32_t> SendMany(const std::string& message, unsigned count) {
     if (!fd_) throw SysError(EBADF, kEcho, {}, {}, "EchoSocket is closed");
-    if (++seq_ == 0) ++seq_;
     // No NLM_F_ACK: a success is the ECHO reply alone, an error NLMSG_ERROR.
     nl::MsgBuilder req(family_, NLM_F_REQUEST);
     req.PutGenlHeader(VNET_CMD_ECHO, VNET_GENL_VERSION);
     req.PutString(VNET_ATTR_MSG, message);
-    const std::vector<uint8_t>& bytes = req.Finish(seq_, pid_);
+    std::vector<uint32_t> seqs;
+    out_.clear();
+    for (unsigned i = 0; i < count; i++) {
+      if (++seq_ == 0) ++seq_;
+      const std::vector<uint8_t>& bytes = req.Finish(seq_, pid_);  // (4-byte aligned)
+      out_.insert(out_.end(), bytes.begin(), bytes.end());
+      seqs.push_back(seq_);
+    }
     struct sockaddr_nl kernel;
     std::memset(&kernel, 0, sizeof kernel);
     kernel.nl_family = AF_NETLINK;
     for (;;) {
       CountSyscall();
-      ssize_t n = ::sendto(fd_.get(), bytes.data(), bytes.size(), 0,
+      ssize_t n = ::sendto(fd_.get(), out_.data(), out_.size(), 0,
                            reinterpret_cast<struct sockaddr*>(&kernel), sizeof kernel);
-      if (n >= 0) return seq_;
+      if (n >= 0) return seqs;
       if (errno != EINTR) ThrowErrno(kEcho);
     }
   }
 
+  uint32_t Send(const std::string& message) { return SendMany(message, 1).front(); }
+
   // The next reply; nullopt after timeout_ms without one.  EINTR when a
-  // signal interrupted the wait.
+  // signal interrupted the wait.  Replies already queued are taken first,
+  // up to kBatch datagrams per recvmmsg and no poll: the kernel answers in
+  // the sender's context, so with requests in flight (vnet-echo -f) they
+  // are there by the time send() returns, and receive() mostly pops the
+  // local queue without a system call.
   std::optional<Reply> Receive(int timeout_ms) {
     if (!fd_) throw SysError(EBADF, kEcho, {}, {}, "EchoSocket is closed");
     while (queue_.empty()) {
+      if (ReadBatch()) continue;  // (datagrams with no reply in them: read on)
+      if (timeout_ms == 0) return std::nullopt;
       struct pollfd p = {fd_.get(), POLLIN, 0};
       CountSyscall();
       int n = ::poll(&p, 1, timeout_ms);
       if (n < 0) ThrowErrno("poll");  // EINTR included: see the top of the file
       if (n == 0) return std::nullopt;
-      ReadDatagram();
-      timeout_ms = 0;  // whatever arrived has been read: do not wait twice
+      timeout_ms = 0;  // whatever arrived is read next: do not wait twice
     }
     Reply r = std::move(queue_.front());
     queue_.pop_front();
@@ -126,34 +148,48 @@ class EchoConn {
   }
 
  private:
-  void ReadDatagram() {
-    CountSyscall();
-    ssize_t want = ::recv(fd_.get(), buf_.data(), 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-    if (want < 0) {
-      if (errno == EAGAIN) return;
-      ThrowErrno("recvmsg(AF_NETLINK)");
+  // Datagrams per recvmmsg, and the most bytes one may have: an ECHO
+  // reply is at most VNET_ECHO_MSG_MAX bytes of text and 24 of headers,
+  // an error (NETLINK_CAP_ACK) is smaller.  A larger datagram is EMSGSIZE
+  // (MSG_TRUNC), never cut silently.
+  static constexpr unsigned kBatch = 16;
+  static constexpr size_t kSlot = 8192;
+
+  // Reads what is queued without waiting.  Returns false when nothing was.
+  bool ReadBatch() {
+    for (unsigned i = 0; i < kBatch; i++) {
+      std::memset(&from_[i], 0, sizeof from_[i]);
+      iov_[i].iov_base = buf_.data() + i * kSlot;
+      iov_[i].iov_len = kSlot;
+      std::memset(&msgs_[i], 0, sizeof msgs_[i]);
+      msgs_[i].msg_hdr.msg_name = &from_[i];
+      msgs_[i].msg_hdr.msg_namelen = sizeof from_[i];
+      msgs_[i].msg_hdr.msg_iov = &iov_[i];
+      msgs_[i].msg_hdr.msg_iovlen = 1;
     }
-    if (static_cast<size_t>(want) > buf_.size()) buf_.resize(static_cast<size_t>(want));
-    struct sockaddr_nl sa;
-    std::memset(&sa, 0, sizeof sa);
-    struct iovec iov = {buf_.data(), buf_.size()};
-    struct msghdr mh;
-    std::memset(&mh, 0, sizeof mh);
-    mh.msg_name = &sa;
-    mh.msg_namelen = sizeof sa;
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
     CountSyscall();
-    ssize_t got = ::recvmsg(fd_.get(), &mh, MSG_DONTWAIT);
-    if (got < 0) {
-      if (errno == EAGAIN) return;
-      ThrowErrno("recvmsg(AF_NETLINK)");
+    int n = ::recvmmsg(fd_.get(), msgs_, kBatch, MSG_DONTWAIT | MSG_TRUNC, nullptr);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+      ThrowErrno("recvmmsg(AF_NETLINK)");
     }
-    if (sa.nl_pid != 0) return;  // not from the kernel
-    size_t len = static_cast<size_t>(got);
+    for (int i = 0; i < n; i++) {
+      if (from_[i].nl_pid != 0) continue;  // not from the kernel
+      size_t len = msgs_[i].msg_len;
+      if ((msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) || len > kSlot) {
+        throw SysError(EMSGSIZE, "recvmmsg(AF_NETLINK)", {}, {},
+                       "an echo reply of " + std::to_string(len) + " bytes (at most " +
+                           std::to_string(kSlot) + ")");
+      }
+      Parse(buf_.data() + static_cast<size_t>(i) * kSlot, len);
+    }
+    return n > 0;
+  }
+
+  void Parse(const uint8_t* data, size_t len) {
     size_t off = 0;
     while (len - off >= NLMSG_HDRLEN) {
-      const auto* h = reinterpret_cast<const struct nlmsghdr*>(buf_.data() + off);
+      const auto* h = reinterpret_cast<const struct nlmsghdr*>(data + off);
       if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off) {
         throw SysError(EPROTO, kEcho, {}, {}, "malformed netlink message");
       }
@@ -198,7 +234,11 @@ class EchoConn {
   uint16_t family_ = 0;
   uint32_t pid_ = 0;
   uint32_t seq_ = 0;
-  std::vector<uint8_t> buf_;
+  std::vector<uint8_t> out_;  // the datagram being sent
+  std::vector<uint8_t> buf_;  // kBatch slots of kSlot bytes, allocated once
+  struct sockaddr_nl from_[kBatch];
+  struct iovec iov_[kBatch];
+  struct mmsghdr msgs_[kBatch];
   std::deque<Reply> queue_;
 };
 
@@ -208,6 +248,7 @@ class EchoSocketWrap : public Napi::ObjectWrap<EchoSocketWrap> {
     return DefineClass(env, "EchoSocket",
                        {
                            InstanceMethod<&EchoSocketWrap::Send>("send"),
+                           InstanceMethod<&EchoSocketWrap::SendMany>("sendMany"),
                            InstanceMethod<&EchoSocketWrap::Receive>("receive"),
                            InstanceMethod<&EchoSocketWrap::Close>("close"),
                        });
@@ -224,6 +265,18 @@ class EchoSocketWrap : public Napi::ObjectWrap<EchoSocketWrap> {
     std::string msg = StringValue(env, info[0], "message");
     return Guard(env, [&]() -> Napi::Value {
       return Napi::Number::New(env, conn_->Send(msg));
+    });
+  }
+
+  Napi::Value SendMany(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::string msg = StringValue(env, info[0], "message");
+    auto count = static_cast<unsigned>(IntegerValue(env, info[1], "count", 1, EchoConn::kMaxBatch));
+    return Guard(env, [&]() -> Napi::Value {
+      std::vector<uint32_t> seqs = conn_->SendMany(msg, count);
+      Napi::Array a = Napi::Array::New(env, seqs.size());
+      for (uint32_t i = 0; i < seqs.size(); i++) a.Set(i, Napi::Number::New(env, seqs[i]));
+      return a;
     });
   }
 

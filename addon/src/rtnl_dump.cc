@@ -1,6 +1,7 @@
-// rtnetlink dumps, as `ip link` and `ip addr` take them: dumpLinks()
-// (RTM_GETLINK, every interface with its kind, flags, MTU, address,
-// txqueuelen and dev_get_stats() counters) and dumpAddresses()
+// rtnetlink dumps, as `ip link` and `ip addr` take them: dumpLinks([kind])
+// (RTM_GETLINK, every interface -- or those of one kind, filtered by the
+// kernel as for `ip link show type KIND` -- with its kind, flags, MTU,
+// address, txqueuelen and dev_get_stats() counters) and dumpAddresses()
 // (RTM_GETADDR, every IPv4 and IPv6 address, secondary ones included).
 // One request each, answered from one consistent walk in the kernel, in
 // the calling thread's network namespace: no per-device lookups that race
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "addon.h"
+#include "args.h"
 #include "errors.h"
 #include "genl_socket.h"
 #include "syserror.h"
@@ -90,10 +92,19 @@ std::string MacString(const uint8_t* b, size_t len) {
 }
 
 std::vector<nl::Message> Dump(uint16_t type, const void* hdr, size_t hdrlen,
-                              const char* syscall) {
+                              const char* syscall, const std::string& kind = "") {
   nl::NlSocket sock(NETLINK_ROUTE);
   nl::MsgBuilder req(type, NLM_F_DUMP);
   req.PutRaw(hdr, hdrlen);
+  if (!kind.empty()) {
+    // IFLA_LINKINFO { IFLA_INFO_KIND }: the kernel sends only links of
+    // that kind -- when a driver of that kind is registered (module
+    // loaded) and since 4.19; otherwise it sends them all, so the caller
+    // still checks each link's kind
+    size_t nest = req.BeginNested(IFLA_LINKINFO);
+    req.PutString(IFLA_INFO_KIND, kind);
+    req.EndNested(nest);
+  }
   return sock.Transact(req, {syscall, {}});
 }
 
@@ -124,14 +135,16 @@ Napi::Object StatsToJs(Napi::Env env, const nl::Attrs& a) {
   return out;
 }
 
-// dumpLinks() -> LinkInfo[] (src/binding/types.ts), in ifindex order.
+// dumpLinks([kind]) -> LinkInfo[] (src/binding/types.ts), in ifindex order.
 Napi::Value DumpLinks(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
+    std::string kind;
+    if (info.Length() > 0 && !info[0].IsUndefined()) kind = StringValue(env, info[0], "kind");
     struct ifinfomsg ifi;
     std::memset(&ifi, 0, sizeof ifi);
     ifi.ifi_family = AF_UNSPEC;
-    std::vector<nl::Message> replies = Dump(RTM_GETLINK, &ifi, sizeof ifi, kGetLink);
+    std::vector<nl::Message> replies = Dump(RTM_GETLINK, &ifi, sizeof ifi, kGetLink, kind);
     Napi::Array out = Napi::Array::New(env);
     uint32_t n = 0;
     for (const nl::Message& m : replies) {

@@ -222,6 +222,12 @@ export interface EchoReply {
 export interface EchoSocket {
   /** Sends one request without waiting; returns its sequence number. */
   send(message: string): number;
+  /**
+   * Sends COUNT (1 to 16) requests for MESSAGE in one datagram without
+   * waiting (one system call; the kernel answers each, in order); returns
+   * their sequence numbers.
+   */
+  sendMany(message: string, count: number): number[];
   /** The next reply, waiting up to timeoutMs; null on timeout. */
   receive(timeoutMs: number): EchoReply | null;
   close(): void;
@@ -305,8 +311,13 @@ export interface VnetBinding {
   /** RTM_DELADDR (EADDRNOTAVAIL when absent). */
   delAddress(ifname: string, addr: AddressSpec): void;
 
-  /* rtnetlink dumps: one consistent snapshot each. */
-  dumpLinks(): LinkInfo[];
+  /*
+   * rtnetlink dumps: one consistent snapshot each.  dumpLinks(KIND): only
+   * the links of that kind, filtered by the kernel -- when that kind's
+   * driver is loaded, and from 4.19; otherwise all of them: check each
+   * link's kind.
+   */
+  dumpLinks(kind?: string): LinkInfo[];
   dumpAddresses(): AddressInfo[];
 
   /**

@@ -34,23 +34,31 @@ export interface RttSummary {
   mdev: string;
 }
 
+/**
+ * What the summary is made from, accumulated reply by reply (as ping
+ * does): a flood of 100 000 keeps no list of times.  Nanoseconds.
+ */
+export interface RttStats {
+  count: number;
+  min: bigint;
+  max: bigint;
+  sum: bigint;
+  /** sum of the squares, as a double (only mdev needs it) */
+  sumSq: number;
+}
+
+export function emptyRttStats(): RttStats {
+  return { count: 0, min: 0n, max: 0n, sum: 0n, sumSq: 0 };
+}
+
 /** ping's min/avg/max/mdev, mdev = sqrt(mean(t^2) - mean(t)^2). */
-export function rttSummary(rtts: readonly bigint[]): RttSummary | undefined {
-  if (rtts.length === 0) return undefined;
-  const n = BigInt(rtts.length);
-  let min = rtts[0];
-  let max = rtts[0];
-  let sum = 0n;
-  for (const t of rtts) {
-    if (t < min) min = t;
-    if (t > max) max = t;
-    sum += t;
-  }
-  const avg = sum / n;
-  const mean = Number(sum) / rtts.length;
-  const meanSq = rtts.reduce((a, t) => a + Number(t) * Number(t), 0) / rtts.length;
+export function rttSummary(s: RttStats): RttSummary | undefined {
+  if (s.count === 0) return undefined;
+  const avg = s.sum / BigInt(s.count);
+  const mean = Number(s.sum) / s.count;
+  const meanSq = s.sumSq / s.count;
   const mdev = BigInt(Math.round(Math.sqrt(Math.max(0, meanSq - mean * mean))));
-  return { min: ms3(min), avg: ms3(avg), max: ms3(max), mdev: ms3(mdev) };
+  return { min: ms3(s.min), avg: ms3(avg), max: ms3(s.max), mdev: ms3(mdev) };
 }
 
 /** printf's %g for a loss percentage: 0, 100, 33.3333. */

@@ -84,6 +84,19 @@ export function parseDkmsStatus(text: string): DkmsEntry[] {
   return out;
 }
 
+/**
+ * modinfo's "field:   value" lines (the first of each field; parm and
+ * alias come many times and are not needed here).
+ */
+export function parseModinfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(\w+):\s*(.*?)\s*$/.exec(line);
+    if (m && !(m[1] in out)) out[m[1]] = m[2];
+  }
+  return out;
+}
+
 /** The vnet versions registered in the DKMS tree. */
 export function registeredVersions(sys: ModuleSystem): string[] {
   const dir = path.join(DKMS_TREE, MODULE);
@@ -178,11 +191,10 @@ export function moduleStatus(sys: ModuleSystem, src: Sources, kernel: string): M
   if (sys.exists(headersDir(kernel))) st.headers = headersDir(kernel);
   if (sys.which('dkms')) st.dkms = parseDkmsStatus(sys.capture(['dkms', 'status', '-m', MODULE]).stdout);
   if (sys.which('modinfo')) {
-    const file = sys.capture(['modinfo', '-k', kernel, '-F', 'filename', MODULE]);
-    if (file.status === 0 && file.stdout.trim()) {
-      const version = sys.capture(['modinfo', '-k', kernel, '-F', 'version', MODULE]).stdout.trim();
-      st.module = { file: file.stdout.trim(), ...(version ? { version } : {}) };
-    }
+    // one modinfo for both fields (-F takes one): a process less to start
+    const info = sys.capture(['modinfo', '-k', kernel, MODULE]);
+    const f = info.status === 0 ? parseModinfo(info.stdout) : {};
+    if (f.filename) st.module = { file: f.filename, ...(f.version ? { version: f.version } : {}) };
   }
   if (kernel === sys.release() && sys.exists(SYS_MODULE)) {
     const version = sys.readFile(path.join(SYS_MODULE, 'version'))?.trim();

@@ -4,10 +4,15 @@
  * real thing (test/package/dkms.test.ts runs it for real in a private mount
  * namespace).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+/** node:child_process, required on first use: --help and usage errors
+ * need no child process, and loading it costs start-up time
+ * (docs/performance.md). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = (): typeof import('node:child_process') => require('node:child_process');
 
 export interface ModuleSystem {
   /** the running kernel's release, as `uname -r` prints it */
@@ -78,7 +83,7 @@ export function realSystem(): ModuleSystem {
     },
     exec(argv) {
       // dkms's progress goes to our stderr, live: stdout carries the result only
-      const r = spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), { stdio: ['ignore', 2, 2] });
+      const r = childProcess().spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), { stdio: ['ignore', 2, 2] });
       if (r.error) {
         process.stderr.write(`${argv[0]}: ${r.error.message}\n`);
         return 127;
@@ -86,7 +91,7 @@ export function realSystem(): ModuleSystem {
       return r.status ?? 129;
     },
     capture(argv) {
-      const r = spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), {
+      const r = childProcess().spawnSync(which(argv[0]) ?? argv[0], argv.slice(1), {
         stdio: ['ignore', 'pipe', 'pipe'],
         encoding: 'utf8',
       });

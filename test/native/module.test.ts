@@ -265,6 +265,34 @@ describeVm('the addon against the module: cost, asynchronous API, overruns', () 
     expect(calls).toEqual({ sendto: 501, recvmmsg: 501 });
   });
 
+  test('EchoSocket.sendMany: N requests in one sendto, N replies in order, read with one recvmmsg', () => {
+    const e = b.openEcho();
+    try {
+      e.send('warm');
+      expect(e.receive(1000)).toMatchObject({ message: 'warm' });
+      const before = t.syscalls();
+      const seqs = e.sendMany('many', 16);
+      expect(seqs).toHaveLength(16);
+      expect(seqs.slice(1).every((q, i) => q === seqs[i] + 1)).toBe(true);
+      const got = [];
+      for (let r = e.receive(0); r; r = e.receive(0)) got.push(r);
+      expect(got.map((r) => [r.seq, r.message])).toEqual(seqs.map((q) => [q, 'many']));
+      // sendto, one recvmmsg with the 16 replies, one that finds nothing more
+      expect(t.syscalls() - before).toBe(3);
+      expect(() => e.sendMany('x', 17)).toThrow(/"count" is out of range/);
+      expect(() => e.sendMany('x', 0)).toThrow(/"count" is out of range/);
+      // an error answers its own request, the others theirs
+      const big = 'y'.repeat(5000);
+      const [a, c] = [e.sendMany(big, 1)[0], e.sendMany('ok', 1)[0]];
+      const r1 = e.receive(1000)!;
+      const r2 = e.receive(1000)!;
+      expect([r1.seq, (r1.error as NodeJS.ErrnoException | undefined)?.code]).toEqual([a, 'EINVAL']);
+      expect([r2.seq, r2.message]).toEqual([c, 'ok']);
+    } finally {
+      e.close();
+    }
+  });
+
   test('the asynchronous forms answer as the synchronous ones do', async () => {
     const a = await b.openGenlAsync();
     try {

@@ -41,6 +41,18 @@ describe('dumpLinks()', () => {
     const lo = ours.find((l) => l.name === 'lo')!;
     expect([lo.kind, lo.type]).toEqual(['', 772]); // ARPHRD_LOOPBACK
   });
+
+  test('dumpLinks(KIND): the kernel sends only the links of that kind (ip link show type KIND)', () => {
+    const all = b.dumpLinks();
+    const kinds = new Set(all.map((l) => l.kind).filter(Boolean));
+    expect(kinds.size).toBeGreaterThan(0); // this machine: ifb0, ifb1 (and lo, eth0 without a kind)
+    for (const kind of kinds) {
+      expect(b.dumpLinks(kind).map((l) => l.name)).toEqual(all.filter((l) => l.kind === kind).map((l) => l.name));
+    }
+    // a kind no driver registered: the kernel does not filter (hence vnetLinks' own check)
+    expect(b.dumpLinks('no-such-kind').length).toBe(all.length);
+    expect(() => b.dumpLinks(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+  });
 });
 
 describe('dumpAddresses()', () => {

@@ -54,6 +54,15 @@ describe('npm install -g ./vnet-*.tgz with no compiler on PATH', () => {
     expect(r).toMatchObject({ code: 0, stdout: `${PKG.version}\n` });
   });
 
+  test('every command starts with a V8 code cache that this Node takes (dist/bundle/, src/bundle/load.ts)', () => {
+    const dir = path.join(inst.pkgdir, 'dist', 'bundle');
+    const js = `const l = require(${JSON.stringify(path.join(dir, 'load.js'))});
+      console.log(JSON.stringify(${JSON.stringify(Object.keys(PKG.bin))}.filter((c) => !l.cacheAccepted(${JSON.stringify(dir)}, c))))`;
+    const r = run(['node', '-e', js], { path: inst.noccPath });
+    expect([r.code, r.stdout]).toEqual([0, '[]\n']);
+    expect(inst.log).not.toMatch(/code cache/);
+  });
+
   test('vnetconfig -a loads the prebuilt addon and asks the kernel: here, with no module, exit 3', () => {
     const r = run([path.join(inst.bin, 'vnetconfig'), '-a'], { path: inst.noccPath });
     expect(r.code).toBe(3);

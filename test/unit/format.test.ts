@@ -1,7 +1,8 @@
 import { formatFlags, formatIfconfig, humanBytes } from '../../src/format/ifconfig';
 import { flagsArray, linkJson, toJson } from '../../src/format/json';
 import { describeRelay, formatMs, insanelyLines } from '../../src/format/relay';
-import { lossPercent, ms3, preview, rttSummary } from '../../src/format/echo';
+import { addRtt } from '../../src/echo-loop';
+import { emptyRttStats, lossPercent, ms3, preview, rttSummary } from '../../src/format/echo';
 import { zeroLinkStats as zeroLink } from './harness';
 
 describe('net-tools 2.10 ifconfig layout', () => {
@@ -178,9 +179,12 @@ describe('echo lines', () => {
   });
 
   test("ping's mdev and %g loss", () => {
-    const s = rttSummary([1_000_000n, 3_000_000n]);
-    expect(s).toEqual({ min: '1.000', avg: '2.000', max: '3.000', mdev: '1.000' });
-    expect(rttSummary([])).toBeUndefined();
+    const stats = emptyRttStats();
+    expect(rttSummary(stats)).toBeUndefined();
+    for (const t of [3_000_000n, 1_000_000n]) addRtt(stats, t);
+    expect(rttSummary(stats)).toEqual({ min: '1.000', avg: '2.000', max: '3.000', mdev: '1.000' });
+    addRtt(stats, 2_000_000n);
+    expect(rttSummary(stats)).toEqual({ min: '1.000', avg: '2.000', max: '3.000', mdev: '0.816' });
     expect(lossPercent(3, 2)).toBe('33.3333');
     expect(lossPercent(4, 4)).toBe('0');
     expect(lossPercent(2, 0)).toBe('100');

@@ -194,6 +194,15 @@ describe('vnet-echo', () => {
     expect(r.stdout).toContain('\n--- vnet_nl echo statistics ---\n100 sent, 90 received, 10% loss\n');
   });
 
+  test('-f works in batches: replies already there are taken without a wait, the window refilled at once', async () => {
+    const k = standardKernel();
+    const r = await runCmd(echo, ['-f', '-q', '-c', '1000'], k);
+    expect(r.stdout).toContain('\n1000 sent, 1000 received, 0% loss\n');
+    const waits = k.kernelCalls('echo.receive').filter((c) => c.args[0] !== 0);
+    expect(waits).toEqual([]); // the fake answers at once: never a blocking receive
+    expect(k.echoSockets[0].maxInflight).toBe(16);
+  });
+
   test('module not loaded → 3', async () => {
     const k = standardKernel();
     k.moduleLoaded = false;

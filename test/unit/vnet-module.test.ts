@@ -97,8 +97,10 @@ class FakeMachine implements ModuleSystem {
       const k = argv[2];
       const ko = `/lib/modules/${k}/updates/dkms/vnet.ko`;
       if (!this.files.has(ko)) return { status: 1, stdout: '' };
-      const field = argv[4];
-      return { status: 0, stdout: `${field === 'filename' ? ko : (this.files.get(ko) as string).split(' ')[1]}\n` };
+      // as kmod's modinfo prints it
+      const version = (this.files.get(ko) as string).split(' ')[1];
+      const text = [`filename:       ${ko}`, `version:        ${version}`, 'license:        GPL', 'parm:           numdevs:int', `vermagic:       ${k} SMP mod_unload`];
+      return { status: 0, stdout: `${text.join('\n')}\n` };
     }
     return { status: 127, stdout: '' };
   }

@@ -7,6 +7,11 @@ test_cleanup() {
 	ip netns del fns 2>/dev/null
 }
 
+ns_flooding() {
+	[ "$(ip netns exec fns cat /proc/net/pktgen/fn0 2>/dev/null |
+		sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p')" -gt 0 ] 2>/dev/null
+}
+
 vnet_reload
 modprobe pktgen
 i=0 gone=0
@@ -30,10 +35,10 @@ while [ $i -lt "$ITER" ]; do
 		echo "dst_mac 02:00:00:00:00:01" > $p/fn0
 		exec sh -c "echo start > $p/pgctrl"' 2>/dev/null &
 	flood=$!
-	sleep 0.4
-	[ "$(ip netns exec fns cat /proc/net/pktgen/fn0 2>/dev/null |
-		sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p')" -gt 0 ] 2>/dev/null ||
-		fail "iteration $i: no flood in the namespace"
+	# the flood must be running when the namespace goes (a debug
+	# kernel takes seconds to start pktgen's thread in a new netns)
+	wait_for ns_flooding || wait_for ns_flooding || wait_for ns_flooding ||
+		fail "iteration $i: no flood in the namespace after 15 s"
 	kill "$flood" 2>/dev/null
 	wait "$flood" 2>/dev/null
 	ip netns del fns

@@ -1,0 +1,126 @@
+'use strict';
+/*
+ * The text of docs/performance.md around the figures: how each case is
+ * measured, and for a goal that a run misses, what bounds it (with that
+ * run's own figures where there is one to quote).
+ */
+const { ratioOf, fmtRatio } = require('./stats');
+
+function notes(recs, env) {
+  const echo = recs.filter((r) => r.case === 'control' && r.op === 'echo').sort((a, b) => a.round - b.round);
+  const ceiling = echo.length && echo[0].batch !== undefined ? fmtRatio(ratioOf(echo.map((r) => r.batch), echo.map((r) => r.c))) : null;
+  const load = env.load;
+  const loadText = load ? `a load average of ${load.median.toFixed(1)} (up to ${load.max.toFixed(1)}) on ${load.cores} cores during the run` : 'the rest of the machine\'s work';
+  // the scaling boot's own anchor: veth direct, 1 thread against 2
+  const sc = (p, th) => recs.filter((r) => r.case === 'scaling' && r.path === p && r.size === 60 && r.threads === th).sort((a, b) => a.round - b.round).map((r) => r.pps);
+  const vethScale = sc('veth', 1).length && sc('veth', 2).length ? fmtRatio(ratioOf(sc('veth', 2), sc('veth', 1))) : null;
+  const vethOdd = sc('veth', 1).length > 0 && sc('veth', 1).every((v, i) => v < (sc('pass', 1)[i] ?? 0));
+  const floodOfCeiling = echo.length && echo[0].batch !== undefined ? fmtRatio(ratioOf(echo.map((r) => r.flood), echo.map((r) => r.batch))) : null;
+  const t = recs.filter((r) => r.case === 'accuracy' && r.kind === 'time');
+  const gaps = t.length ? Math.max(...t.map((r) => r.max_gap_us)) : null;
+  const sends = t.length && t[0].max_send_us !== undefined ? Math.max(...t.map((r) => r.max_send_us)) : null;
+  // the guest's fixed cost of a command: a --version, against node -e 0
+  const guestCli = (name) => recs.find((r) => r.case === 'cli' && r.where === 'guest' && r.name === name);
+  const gNode = guestCli('node -e 0');
+  const gVersion = guestCli('vnet-monitor --version');
+  const versionRatio = gNode && gVersion ? fmtRatio(ratioOf(gVersion.ms, gNode.ms)) : null;
+
+  return {
+    datapathMethod:
+      'pktgen in `queue_xmit` mode (frames go through `dev_queue_xmit()`, so a qdisc such as netem applies, as for any sender), ' +
+      'a fresh skb per frame, to a foreign unicast MAC (every receiver drops the frame at the same early point), ' +
+      `${env.counts.frames} frames per run. A rate is frames handed to the first device per second, the ones a policy drops included: ` +
+      'the cost of a frame on that path. *veth direct* is pktgen into one end of a veth pair; *vnet relay* is pktgen into vnet0 relaying to ' +
+      'that veth; *vnet loopback* is vnet0 with no slave, looping every frame back to itself (its anchor is the veth pair). ' +
+      'Frame sizes are pktgen `pkt_size` 60 and 1514: 64 and 1518 bytes on the wire with the FCS. ' +
+      'Every path runs once per round, in the same order.',
+    scalingMethod:
+      'The same pktgen run split over two pktgen threads (`DEV@0`, `DEV@1`, one per vCPU). Under `thread=single` (the lab default) ' +
+      'qemu runs the guest\'s vCPUs in turn on one host thread, so two guest threads cannot go faster than one: that boot shows only that ' +
+      'nothing serialises worse with two. The goal is measured in a second boot with `LAB_TCG_THREAD=multi`, whose vCPUs run on host threads of their own.',
+    accuracyMethod:
+      `Percent mode: vnet0 relays to a veth at each loss L, ${env.counts.accuracy} pktgen frames from counters reset to zero; the observed drop ratio ` +
+      'against L in standard deviations of the binomial, z = (d/n - L) / sqrt(L (1 - L) / n). Random seeds (per-CPU draws), and once --seed 42 twice: ' +
+      'the same seed must drop the same frames. Time mode: `bench/c/timeedge` sets the policy (the phase starts inside that ioctl) and sends a numbered frame every ' +
+      '100 µs (spinning on the clock) out of vnet0, the clock read before and after each send(2); which ones came out of the veth\'s peer gives the window edges, ' +
+      'each compared with where the policy puts it. The kernel judges a frame at some instant inside its send(2), and that is all the sender can know: ' +
+      'a frame counts by its send interval (in the lab a vCPU can be descheduled inside the call for milliseconds, see the longest send). ' +
+      'The goal is an error of at most 1 ms plus the gap between the two frames around the edge; a frame whose send interval, widened by 1 ms each side, ' +
+      "lies in one phase of the policy and whose fate differs from that phase's is misplaced. The drop counter must agree with the frames that did not arrive.",
+    controlMethod:
+      'ECHO: `nl_echo_loop` (the seed\'s libnl calls in a loop, no auto-ack), the addon from Node in a tight loop (`test/native/bench/echo-rate.js`), ' +
+      '`vnet-echo -f -q` (its rate is (N - 1) / (T(-c N) - T(-c 1)), so that its start and exit cancel out), and the ceiling of a pipelined client on one ' +
+      `thread: the addon sending 16 requests per datagram with no bookkeeping (\`bench/guest/echo-batch.js\`). ${env.counts.echo} round trips ` +
+      `(${env.counts.flood} for vnet-echo -f). GET and SET: ${env.counts.ctl} requests, by ioctl and by generic netlink, the C client ` +
+      '(`bench/c/ctl_loop`, libnl for netlink) against the addon from Node (`bench/guest/ctl-node.js`); a SET alternates between percent 50 and 60 so that ' +
+      'every one builds and publishes a new policy. Each Node figure is a fresh process. In a round every client runs 3 times, in turn, and keeps its best ' +
+      '(for vnet-echo -f: the fastest -c 1 and the fastest -c N): the other work on this shared host only ever slows a run down. ' +
+      'The GET and SET rows have no goal; one known cost: the addon opens an AF_INET socket for each ioctl (socket, ioctl, close) where the C client keeps one, ' +
+      'which a command, making one or two ioctls, pays once.',
+    cliMethod:
+      `Wall time as a script sees it (fork, exec, exit; stdout and stderr into pipes that are read), ${env.counts.reps} runs per command per round, ` +
+      'every command in turn; a round\'s figure for a command is its fastest run (the other work on this shared host only ever adds time to a run, and the fastest ' +
+      'is the one it disturbed least); the figure is the median of the per-round figures, the ratio the median of the per-round ratios. ' +
+      'The commands run as installed: `bin/` shims, each loading its command\'s bundle (`dist/bundle/`, esbuild) with its V8 code cache.',
+    memoryMethod:
+      `Kernel memory: ${env.counts.devices} devices created at once (\`ip -batch\`) in a fresh namespace, /proc/meminfo before and after ` +
+      '(Slab + Percpu + VmallocUsed + KernelStack + PageTables, and MemFree as a cross-check), divided by their number; vnet devices against dummy devices ' +
+      '(the smallest Ethernet device). Addon RSS: a fresh Node process before and after loading the addon, and after 1000 ECHOs, a vnet dump, a link dump and an address dump.',
+    reproduce: [
+      '```sh',
+      'npm ci                     # once: dependencies and the build',
+      'npm run bench              # everything: 15 min on this 2-core machine (two boots); writes this file and docs/performance.svg',
+      'npm run bench -- --rounds 5 --kernel 7 --cases datapath,control',
+      'npm run bench -- --smoke   # one round, small counts, checks only (what npm test runs)',
+      '```',
+    ].join('\n'),
+
+    // ---- missed goals: what bounds them
+    pass:
+      'A relayed frame is transmitted twice (vnet0, then the veth), against once for veth direct: the relay adds the second `dev_queue_xmit()` and the policy; ' +
+      'with no qdisc on vnet0 (IFF_NO_QUEUE) nothing else is queued twice.',
+    percent0:
+      'Percent mode draws a random number per frame (splitmix64 of the seed and a counter); at 0 % loss that draw is all it adds to pass.',
+    time0:
+      'Time mode reads the clock per frame (`ktime_get()`) and divides by the period. The 6.1 guest\'s clocksource under TCG is hpet (seen in a separate boot; ' +
+      'available: hpet, acpi_pm, no TSC), so each read is an emulated MMIO access, far dearer against the rest of the path than a TSC read on hardware.',
+    percentL:
+      'netem with loss drops in its enqueue before the veth\'s transmit, as percent mode drops before it; the difference is vnet0\'s own transmit in front.',
+    'scale-pass':
+      'Measured in the second boot, whose vCPUs run on host threads of their own (LAB_TCG_THREAD=multi), on a 2-core host with ' +
+      `${loadText}: two vCPU threads could not get two whole cores, and the per-round ratios scattered widely (see the spreads` +
+      (vethScale ? `; veth direct, the anchor, gave ${vethScale} in the same boot` : '') +
+      ')' +
+      (vethOdd ? ', and there its one-thread rate stayed below the relay\'s one-thread rate in every round, which no cost of the paths explains: that boot\'s figures say more about the host than about vnet' : '') +
+      '. This run can show scaling neither way; it needs an idle host with more cores than vCPUs.',
+    'scale-percent0': 'As for pass: the 2-core host was shared by the 2 vCPUs and the other work.',
+    'scale-percent0s': 'As for pass; with a chosen seed the draws also share one atomic counter (reproducibility across CPUs needs one sequence).',
+    echo: 'A request costs the addon two system calls, as it costs the C client; what is left is the N-API call and building the JS string.',
+    flood:
+      (ceiling ? `The ceiling of pipelining from one thread, 16 requests per datagram and no bookkeeping, measured ${ceiling}× the C client in the same rounds: ` : '') +
+      'the kernel answers each request in the sender\'s context (genetlink parse, reply allocation, unicast), and that work per request, not the system calls, ' +
+      'is what a round trip costs under TCG. More requests in flight do not make the kernel faster; only more CPUs would, and `vnet-echo` is one thread. ' +
+      (floodOfCeiling ? `vnet-echo -f itself reached ${floodOfCeiling} of that ceiling; the rest is its own per-reply work in JS (the map of requests in flight, a clock reading per batch, the RTT sums).` : ''),
+    'cli-host': 'Node\'s own start (V8, the bootstrap) is the floor; a command adds its bundle (read with its code cache), commander\'s parse and the output.',
+    'cli-guest':
+      (versionRatio
+        ? `What every command pays before doing anything shows in \`vnet-monitor --version\`: ${versionRatio}× node -e 0 in the guest against about 1.1× on the host. `
+        : '') +
+      'Under TCG, reading the ~250 KB bundle and deserialising its code cache cost several times what they cost on the host, relative to Node\'s own start; ' +
+      'a real call then adds loading the addon (dlopen of a 700 KB C++ shared library, its relocations) and its kernel round trips, ' +
+      'and vnet-module status also runs modinfo. Bundling and the code cache are done; what would remove the rest is a V8 startup snapshot ' +
+      '(`node --build-snapshot`, Node ≥ 18.8), which the bin/ shims cannot ask for with a plain `#!/usr/bin/env node` line: not done. ' +
+      'vnet-echo, the slowest here, also resolves the generic-netlink family and sets up its Ctrl-C handling (signal handlers, an AbortController) before its one ' +
+      'round trip; it was not profiled further.',
+    crowd:
+      'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
+      'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
+    'drop-3sigma': 'A z beyond 3 happens about 3 times in 1000 settings by chance; a repeat shows whether it is the generator.',
+    'time-edges':
+      `Edges are seen only at frames: a gap between frames of up to ${gaps ?? '?'} µs was measured` +
+      (sends !== null ? `, and a single send(2) took up to ${sends} µs` : '') +
+      ' (the guest\'s sender is descheduled: TCG runs the vCPUs in turn, on a shared host).',
+  };
+}
+
+module.exports = { notes };
