@@ -20,7 +20,7 @@
  *     5 +- 1.3: [3.7, 6.3].
  */
 import * as fs from 'node:fs';
-import { ethtoolStats, expectExit, IP, ip, MODPROBE, reloadVnet, sys, trySys, waitFor } from './helpers';
+import { ethtoolStats, expectExit, IP, MODPROBE, sys, trySys, vethPeer, waitFor } from './helpers';
 import { live, Live, sleep } from './live';
 
 const PEER = 'peer';
@@ -100,17 +100,8 @@ async function flood(): Promise<Run> {
 }
 
 beforeAll(() => {
-  reloadVnet();
-  sys([MODPROBE, 'veth']);
+  peerMac = vethPeer(PEER, [], []);
   sys([MODPROBE, 'pktgen']);
-  trySys([IP, 'netns', 'del', PEER]);
-  trySys([IP, 'link', 'del', 'veth0']);
-  ip('netns', 'add', PEER);
-  ip('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
-  ip('link', 'set', 'veth1', 'netns', PEER);
-  ip('link', 'set', 'veth0', 'up');
-  ip('-n', PEER, 'link', 'set', 'veth1', 'up');
-  peerMac = sys([IP, 'netns', 'exec', PEER, '/bin/cat', '/sys/class/net/veth1/address']).trim();
   // vnet0 up with no address: nothing but pktgen's frames goes through it
   expectExit(['insanely', 'veth0', 'pass'], 0);
   expectExit(['vnet-up', '-q', 'vnet0'], 0);

@@ -285,3 +285,26 @@ export function which(cmd: string): string | undefined {
 export function expectCode(argv: readonly string[], r: Result, code: number): void {
   if (r.code !== code) throw new Error(`expected exit ${code}\n${show(argv, r)}`);
 }
+
+/**
+ * The relay tests' topology: vnet reloaded; veth0 here with SLAVE_ADDRS, its
+ * peer veth1 in the fresh netns PEER (lo up) with PEER_ADDRS; both up.
+ * Addresses carry their prefix length; IPv6 ones skip duplicate address
+ * detection.  Returns veth1's MAC.
+ */
+export function vethPeer(peer: string, slaveAddrs: readonly string[], peerAddrs: readonly string[]): string {
+  const nodad = (a: string): string[] => (a.includes(':') ? ['nodad'] : []);
+  reloadVnet();
+  sys([MODPROBE, 'veth']);
+  trySys([IP, 'netns', 'del', peer]);
+  trySys([IP, 'link', 'del', 'veth0']);
+  ip('netns', 'add', peer);
+  ip('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
+  ip('link', 'set', 'veth1', 'netns', peer);
+  for (const a of slaveAddrs) ip('addr', 'add', a, 'dev', 'veth0', ...nodad(a));
+  ip('link', 'set', 'veth0', 'up');
+  ip('-n', peer, 'link', 'set', 'lo', 'up');
+  for (const a of peerAddrs) ip('-n', peer, 'addr', 'add', a, 'dev', 'veth1', ...nodad(a));
+  ip('-n', peer, 'link', 'set', 'veth1', 'up');
+  return sys([IP, 'netns', 'exec', peer, '/bin/cat', '/sys/class/net/veth1/address']).trim();
+}

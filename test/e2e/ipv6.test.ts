@@ -7,7 +7,7 @@
  *   host: veth0 2001:db8::1/64  <->  netns peer: veth1 2001:db8::100, ::200
  *   vnet0@veth0 2001:db8::3/64, route 2001:db8::200/128 dev vnet0
  */
-import { expectExit, IP, ip, mac, MODPROBE, PING, reloadVnet, run, show, sys, trySys, waitFor } from './helpers';
+import { expectExit, ip, IP, mac, PING, run, show, trySys, vethPeer, waitFor } from './helpers';
 
 const PEER = 'peer';
 const H6 = '2001:db8::1';
@@ -26,19 +26,7 @@ function ping6(ns: string | undefined, dst: string, count: number, wait = 2): nu
 }
 
 beforeAll(() => {
-  reloadVnet();
-  sys([MODPROBE, 'veth']);
-  trySys([IP, 'netns', 'del', PEER]);
-  trySys([IP, 'link', 'del', 'veth0']);
-  ip('netns', 'add', PEER);
-  ip('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
-  ip('link', 'set', 'veth1', 'netns', PEER);
-  ip('addr', 'add', `${H6}/64`, 'dev', 'veth0', 'nodad');
-  ip('link', 'set', 'veth0', 'up');
-  ip('-n', PEER, 'link', 'set', 'lo', 'up');
-  ip('-n', PEER, 'addr', 'add', `${P6}/64`, 'dev', 'veth1', 'nodad');
-  ip('-n', PEER, 'addr', 'add', `${R6}/64`, 'dev', 'veth1', 'nodad');
-  ip('-n', PEER, 'link', 'set', 'veth1', 'up');
+  vethPeer(PEER, [`${H6}/64`], [`${P6}/64`, `${R6}/64`]);
   expectExit(['insanely', 'veth0', 'pass'], 0);
 });
 

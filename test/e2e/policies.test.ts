@@ -20,10 +20,10 @@ import {
   mac,
   MODPROBE,
   ping,
-  reloadVnet,
   RMMOD,
   sys,
   trySys,
+  vethPeer,
   waitFor,
 } from './helpers';
 import { live, sleep } from './live';
@@ -62,20 +62,8 @@ function routed(dev: string, addr: string, host: string): void {
 }
 
 beforeAll(() => {
-  reloadVnet();
-  sys([MODPROBE, 'veth']);
-  trySys(['/sbin/ip', 'netns', 'del', PEER]);
-  trySys(['/sbin/ip', 'link', 'del', 'veth0']);
-  ip('netns', 'add', PEER);
-  ip('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
-  ip('link', 'set', 'veth1', 'netns', PEER);
-  ip('addr', 'add', `${SLAVE_IP}/24`, 'dev', 'veth0');
-  ip('link', 'set', 'veth0', 'up');
-  ip('-n', PEER, 'link', 'set', 'lo', 'up');
-  for (const a of [`${PEER_IP}/24`, `${R0}/24`, `${R1}/24`]) ip('-n', PEER, 'addr', 'add', a, 'dev', 'veth1');
-  ip('-n', PEER, 'link', 'set', 'veth1', 'up');
+  peerMac = vethPeer(PEER, [`${SLAVE_IP}/24`], [`${PEER_IP}/24`, `${R0}/24`, `${R1}/24`]);
   for (const k of ['all', 'default', 'veth0']) fs.writeFileSync(`/proc/sys/net/ipv4/conf/${k}/rp_filter`, '0');
-  peerMac = sys(['/sbin/ip', 'netns', 'exec', PEER, '/bin/cat', '/sys/class/net/veth1/address']).trim();
   expectExit(['insanely', 'veth0', 'pass'], 0);
   routed('vnet0', V0, R0);
 });

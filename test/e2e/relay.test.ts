@@ -17,12 +17,11 @@ import {
   ip,
   link,
   mac,
-  MODPROBE,
   ping,
-  reloadVnet,
   runMany,
   sys,
   trySys,
+  vethPeer,
 } from './helpers';
 
 const PEER = 'peer';
@@ -53,18 +52,7 @@ function relayJson(dev = 'vnet0'): any {
 }
 
 beforeAll(() => {
-  reloadVnet();
-  sys([MODPROBE, 'veth']);
-  trySys(['/sbin/ip', 'netns', 'del', PEER]);
-  trySys(['/sbin/ip', 'link', 'del', 'veth0']);
-  ip('netns', 'add', PEER);
-  ip('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
-  ip('link', 'set', 'veth1', 'netns', PEER);
-  ip('addr', 'add', '10.0.0.1/24', 'dev', 'veth0');
-  ip('link', 'set', 'veth0', 'up');
-  ip('-n', PEER, 'link', 'set', 'lo', 'up');
-  ip('-n', PEER, 'addr', 'add', `${PEER_IP}/24`, 'dev', 'veth1');
-  ip('-n', PEER, 'link', 'set', 'veth1', 'up');
+  vethPeer(PEER, ['10.0.0.1/24'], [`${PEER_IP}/24`]);
   rpFilterOff();
 });
 

@@ -11,7 +11,7 @@
  * (10.0.0.200) meets the policy.
  */
 import * as fs from 'node:fs';
-import { expectExit, ip, mac, MODPROBE, ping, reloadVnet, sys, trySys } from './helpers';
+import { expectExit, ip, mac, ping, sys, trySys, vethPeer } from './helpers';
 
 const PEER = 'peer';
 const SHARED = '10.0.0.1';
@@ -31,23 +31,10 @@ function flushNeigh(): void {
 let peerMac = '';
 
 beforeAll(() => {
-  reloadVnet();
-  sys([MODPROBE, 'veth']);
-  trySys(['/sbin/ip', 'netns', 'del', PEER]);
-  trySys(['/sbin/ip', 'link', 'del', 'veth0']);
-  ip('netns', 'add', PEER);
-  ip('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
-  ip('link', 'set', 'veth1', 'netns', PEER);
-  ip('addr', 'add', `${SHARED}/24`, 'dev', 'veth0');
-  ip('link', 'set', 'veth0', 'up');
-  ip('-n', PEER, 'link', 'set', 'lo', 'up');
-  ip('-n', PEER, 'addr', 'add', `${PEER_IP}/24`, 'dev', 'veth1');
-  ip('-n', PEER, 'addr', 'add', `${ROUTED}/24`, 'dev', 'veth1');
-  ip('-n', PEER, 'link', 'set', 'veth1', 'up');
+  peerMac = vethPeer(PEER, [`${SHARED}/24`], [`${PEER_IP}/24`, `${ROUTED}/24`]);
   for (const k of ['all', 'default', 'veth0']) {
     fs.writeFileSync(`/proc/sys/net/ipv4/conf/${k}/rp_filter`, '0');
   }
-  peerMac = sys(['/sbin/ip', 'netns', 'exec', PEER, '/bin/cat', '/sys/class/net/veth1/address']).trim();
 
   expectExit(['insanely', 'veth0', 'pass'], 0);
   expectExit(['vnet-up', 'vnet0', `${SHARED}/24`], 0);
