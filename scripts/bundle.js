@@ -2,7 +2,7 @@
 'use strict';
 /*
  * Bundles each command into one file, dist/bundle/<command>.bundle.js,
- * makes its V8 code cache (<command>.cache, see src/bundle/load.ts), and
+ * makes its V8 code cache (<command>.<arch>.cache, see src/bundle/load.ts), and
  * writes dist/bundle/<command>.js, which the bin/ shim requires and which
  * runs the bundle with its cache.  `npm run build:ts` runs it after tsc.
  *

@@ -11,7 +11,7 @@
  *     for the prebuilt one): build from source with cmake-js (cmake, make
  *     or ninja, g++), then check that build/Release/vnet.node loads.
  *
- * Either way, the commands' V8 code caches (dist/bundle/*.cache, made
+ * Either way, the commands' V8 code caches (dist/bundle/*.<arch>.cache, made
  * by the build for the Node that built the package) are made again when
  * this Node does not take them: without them a command starts slower,
  * never differently (src/bundle/load.ts).

@@ -1,6 +1,6 @@
 /*
  * Runs a command's bundle (dist/bundle/NAME.bundle.js, made by
- * scripts/bundle.js) with its V8 code cache (NAME.cache).
+ * scripts/bundle.js) with its V8 code cache (NAME.ARCH.cache).
  *
  * Without a cache, V8 parses the whole ~250 KB bundle before running a
  * line of it and compiles each function on its first call; in the lab
@@ -36,8 +36,14 @@ export function bundlePath(dir: string, name: string): string {
   return path.join(dir, `${name}.bundle.js`);
 }
 
+/**
+ * One cache per architecture: V8 checks a cache's version, flags and
+ * source but not the machine it was made on, and arm64 Node 20 crashes
+ * (SIGSEGV) on the x64 cache the package is built with.  A Node of
+ * another version rejects the cache cleanly (cachedDataRejected).
+ */
 export function cachePath(dir: string, name: string): string {
-  return path.join(dir, `${name}.cache`);
+  return path.join(dir, `${name}.${process.arch}.cache`);
 }
 
 function compile(dir: string, name: string, cachedData?: Buffer): vm.Script {

@@ -93,10 +93,10 @@ describe('start-up', () => {
       expect(help).toContain('Usage: vnetconfig');
       fs.copyFileSync(path.join(BUNDLES, 'vnetconfig.bundle.js'), path.join(dir, 'vnetconfig.bundle.js'));
       expect([accepted(dir, 'vnetconfig'), helpFrom(dir, 'vnetconfig')]).toEqual([false, help]); // missing
-      fs.writeFileSync(path.join(dir, 'vnetconfig.cache'), Buffer.alloc(4096, 0x5a));
+      fs.writeFileSync(path.join(dir, `vnetconfig.${process.arch}.cache`), Buffer.alloc(4096, 0x5a));
       expect([accepted(dir, 'vnetconfig'), helpFrom(dir, 'vnetconfig')]).toEqual([false, help]); // corrupt
       // another command's cache: V8 checks the source it was made for
-      fs.copyFileSync(path.join(BUNDLES, 'vnet-up.cache'), path.join(dir, 'vnetconfig.cache'));
+      fs.copyFileSync(path.join(BUNDLES, `vnet-up.${process.arch}.cache`), path.join(dir, `vnetconfig.${process.arch}.cache`));
       expect([accepted(dir, 'vnetconfig'), helpFrom(dir, 'vnetconfig')]).toEqual([false, help]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -112,7 +112,7 @@ describe('start-up', () => {
       const r = spawnSync(process.execPath, ['-e', js], { encoding: 'utf8' });
       expect(r.stderr).toMatch(/bytes=\d{4,} exit=undefined\n$/);
       expect(r.stdout).toContain('Usage: vnet-down');
-      expect(fs.readdirSync(dir).sort()).toEqual(['vnet-down.bundle.js', 'vnet-down.cache']);
+      expect(fs.readdirSync(dir).sort()).toEqual(['vnet-down.bundle.js', `vnet-down.${process.arch}.cache`]);
       expect(accepted(dir, 'vnet-down')).toBe(true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
