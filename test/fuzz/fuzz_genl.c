@@ -59,6 +59,20 @@ static int resolve(int fd, uint32_t seq)
 	return -ENOENT;
 }
 
+/*
+ * The devices' ifindexes, looked up once: if_nametoindex() is an ioctl,
+ * and as root the kernel runs modprobe ("netdev-NAME") for every missing
+ * name it is asked about, which made one message in three cost a process
+ * spawn.  A missing name's index is 0.
+ */
+#define MAX_DEVS 64
+static uint32_t ifidx[MAX_DEVS];
+
+static uint32_t dev_index(struct fuzz_rng *r, int ndevs)
+{
+	return ifidx[rnd(r, ndevs)];
+}
+
 static const char *const names[] = {
 	"vnet0", "vnet1", "lo", "veth0", "veth1", "nosuch0", "", "dummy0",
 };
@@ -73,7 +87,7 @@ static void put_random_attr(struct fuzz_rng *r, struct nlbuf *b, char **devs,
 
 	switch (rnd(r, 8)) {
 	case 0: {		/* a u32: an ifindex, a mode, or anything */
-		uint32_t v = chance(r, 2) ? if_nametoindex(devs[rnd(r, ndevs)])
+		uint32_t v = chance(r, 2) ? dev_index(r, ndevs)
 					  : (uint32_t)rnd_s32(r);
 
 		nl_put_attr(b, type, &v, sizeof(v));
@@ -166,7 +180,7 @@ static void put_valid_attr(struct fuzz_rng *r, struct nlbuf *b, uint8_t cmd,
 			nl_put_attr(b, VNET_ATTR_SLAVE_NAME, sname, strlen(sname) + 1);
 			return;
 		case 4:
-			u = chance(r, 4) ? 0 : if_nametoindex(devs[rnd(r, ndevs)]);
+			u = chance(r, 4) ? 0 : dev_index(r, ndevs);
 			nl_put_attr(b, VNET_ATTR_SLAVE_IFINDEX, &u, sizeof(u));
 			return;
 		default:
@@ -175,7 +189,7 @@ static void put_valid_attr(struct fuzz_rng *r, struct nlbuf *b, uint8_t cmd,
 		__attribute__((fallthrough));
 	default:
 		if (chance(r, 2)) {
-			u = if_nametoindex(devs[rnd(r, ndevs)]);
+			u = dev_index(r, ndevs);
 			nl_put_attr(b, VNET_ATTR_IFINDEX, &u, sizeof(u));
 		} else {
 			sname = devs[rnd(r, ndevs)];
@@ -190,8 +204,12 @@ int fuzz_genl(struct fuzz_rng *r, unsigned long count, char **devs, int ndevs,
 	static char big[VNET_ECHO_MSG_MAX + 64];
 	uint32_t seq = 1;
 	unsigned long i;
-	int fd, family;
+	int fd, family, d;
 
+	if (ndevs > MAX_DEVS)
+		ndevs = MAX_DEVS;
+	for (d = 0; d < ndevs; d++)
+		ifidx[d] = if_nametoindex(devs[d]);
 	fd = nl_open(NETLINK_GENERIC);
 	if (fd < 0)
 		return -fd;

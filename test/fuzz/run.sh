@@ -87,11 +87,20 @@ rm -f "$out"
 # --- the kernel afterwards
 log=$(dmesg | sed -n "/$marker/,\$p" | sed 1d)
 nlines=$(printf '%s' "$log" | grep -c .)
-echo "fuzz: kernel log lines during the run: $nlines"
-printf '%s\n' "$log" | head -20 | sed 's/^/  | /'
+# The netlink core's own warnings about malformed attributes ("attribute
+# type N has an invalid length", "N bytes leftover after parsing
+# attributes") are printed by the core's parser before any family sees
+# the request, for every family, and are rate-limited there (10 per 5 s
+# per call site, then "callbacks suppressed"): counted, shown, not vnet's.
+CORE='\] netlink: |(validate_nla|__nla_validate_parse|nla_[a-z_]*): [0-9]+ callbacks suppressed'
+ncore=$(printf '%s\n' "$log" | grep -Ec "$CORE")
+nown=$((nlines - ncore))
+echo "fuzz: kernel log lines during the run: $nlines ($ncore from the netlink core's rate-limited parser)"
+printf '%s\n' "$log" | grep -Ev "$CORE" | head -20 | sed 's/^/  | /'
+printf '%s\n' "$log" | grep -E "$CORE" | head -5 | sed 's/^/  | core: /'
 check "no WARNING/BUG/KASAN/lockdep/refcount line in the kernel log" \
 	sh -c "! printf '%s\n' \"\$1\" | grep -Eq '$BAD'" _ "$log"
-check "no log flooding: at most 20 kernel log lines ($nlines)" [ "$nlines" -le 20 ]
+check "no log flooding: at most 20 kernel log lines of vnet's or any other source but the netlink core's rate-limited parser ($nown)" [ "$nown" -le 20 ]
 check "ECHO still works" sh -c "'$KSFT/vnet_genl' echo still-alive | grep -q '^msg=still-alive$'"
 check "SET still works" "$KSFT/vnet_ioctl" vnet0 set "" percent 100
 check "GET still works" sh -c "'$KSFT/vnet_genl' get vnet0 | grep -q '^mode=1$'"
