@@ -119,6 +119,13 @@ function expire(pending: Map<number, [number, bigint]>, now: bigint, timeout: bi
   }
 }
 
+/** A loop's start, its -w deadline (if any) and its per-request -W timeout, in ns. */
+function loopTimes(ctx: Context, plan: EchoPlan): { start: bigint; deadline?: bigint; timeout: bigint } {
+  const start = ctx.now();
+  const deadline = plan.deadlineMs === undefined ? undefined : start + BigInt(Math.ceil(plan.deadlineMs)) * MS;
+  return { start, deadline, timeout: BigInt(Math.ceil(plan.timeoutMs)) * MS };
+}
+
 async function floodLoop(
   ctx: Context,
   stop: Stopper,
@@ -127,9 +134,7 @@ async function floodLoop(
   ev: EchoEvents,
 ): Promise<EchoTotals> {
   const totals: EchoTotals = { sent: 0, received: 0, rtt: emptyRttStats() };
-  const start = ctx.now();
-  const deadline = plan.deadlineMs === undefined ? undefined : start + BigInt(Math.ceil(plan.deadlineMs)) * MS;
-  const timeout = BigInt(Math.ceil(plan.timeoutMs)) * MS;
+  const { start, deadline, timeout } = loopTimes(ctx, plan);
   /** kernel sequence number → [our seq, send time], oldest first */
   const pending = new Map<number, [number, bigint]>();
   const batch: EchoReply[] = [];
@@ -185,9 +190,7 @@ async function normalLoop(
 ): Promise<EchoTotals> {
   const totals: EchoTotals = { sent: 0, received: 0, rtt: emptyRttStats() };
   const window = NORMAL_WINDOW;
-  const start = ctx.now();
-  const deadline = plan.deadlineMs === undefined ? undefined : start + BigInt(Math.ceil(plan.deadlineMs)) * MS;
-  const timeout = BigInt(Math.ceil(plan.timeoutMs)) * MS;
+  const { start, deadline, timeout } = loopTimes(ctx, plan);
   const interval = BigInt(Math.round(plan.intervalMs * 1e6));
   /** kernel sequence number → [our seq, send time] */
   const pending = new Map<number, [number, bigint]>();
