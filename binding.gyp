@@ -12,6 +12,7 @@
         'addon/src/async_work.cc',
         'addon/src/errno_name.cc',
         'addon/src/errors.cc',
+        'addon/src/echo_conn.cc',
         'addon/src/genl_echo.cc',
         'addon/src/genl_family.cc',
         'addon/src/genl_socket.cc',

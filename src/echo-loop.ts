@@ -5,11 +5,11 @@
  *  - normal: one request every interval, whether or not the previous one
  *    was answered (as ping), each waited for up to TIMEOUT;
  *  - flood (-f): up to FLOOD_WINDOW requests in flight, a new one as soon
- *    as one is answered or given up, no interval; it works in batches:
- *    fill the window (its free places in one datagram), take every reply
- *    already there (the kernel answers in the sender's context, so they
- *    mostly are), one clock reading per batch for their round-trip times,
- *    and wait only when none came;
+ *    as one is answered or given up, no interval; the round trips happen
+ *    in the addon (EchoSocket.flood: the window refilled in one datagram,
+ *    every queued reply taken, checked and timed there), in steps of up
+ *    to FLOOD_TICK_REPLIES requests or FLOOD_TICK_MS, and JS gets counts
+ *    and sums back, the event loop a turn after each step;
  *  - it ends when COUNT were sent and answered or timed out, at the
  *    DEADLINE (-w; then COUNT means replies), or on a stop (Ctrl-C,
  *    SIGTERM, stdout closed).
@@ -17,7 +17,7 @@
  * Logic only: what happens is reported through EchoEvents; printing is
  * the command's.
  */
-import type { EchoReply, EchoSocket } from './binding/types';
+import type { EchoReply, EchoSocket, FloodStep } from './binding/types';
 import type { Context } from './context';
 import type { Stopper } from './stop';
 import { emptyRttStats, type RttStats } from './format/echo';
@@ -28,11 +28,13 @@ export const FLOOD_WINDOW = 16;
 export const NORMAL_WINDOW = 256;
 /**
  * In flood mode, the event loop gets a turn (signal handlers run in it)
- * after this many replies or this long, whichever comes first: a turn
- * costs as much as several round trips, and 2 ms at the lab guest's rate.
+ * after this many requests ended or this long, whichever comes first: a
+ * turn costs as much as several round trips.
  */
 export const FLOOD_TICK_REPLIES = 128;
-const FLOOD_TICK_NS = 20n * 1_000_000n;
+export const FLOOD_TICK_MS = 20;
+/** A flood step's budget when COUNT does not limit it. */
+const FLOOD_UNLIMITED = 2 ** 52;
 
 export interface EchoPlan {
   /** requests to send; undefined: until the deadline or a stop */
@@ -47,7 +49,13 @@ export interface EchoPlan {
 }
 
 export interface EchoEvents {
+  /** normal mode: a request went out */
   sent(seq: number): void;
+  /** flood mode, after each step: requests sent and good replies in it */
+  flood?(sent: number, received: number): void;
+  /** flood mode: report each good reply through reply() (else counts only) */
+  wantsReplies?: boolean;
+  /** a good reply (flood mode: only with wantsReplies) */
   reply(seq: number, message: string, rttNs: bigint): void;
   mismatch(seq: number, message: string): void;
   error(seq: number, error: Error): void;
@@ -126,6 +134,18 @@ function loopTimes(ctx: Context, plan: EchoPlan): { start: bigint; deadline?: bi
   return { start, deadline, timeout: BigInt(Math.ceil(plan.timeoutMs)) * MS };
 }
 
+/** Adds a flood step's round-trip sums (ns, as doubles) to S. */
+export function addRttSums(s: RttStats, r: FloodStep['rtt']): void {
+  if (r.count === 0) return;
+  const min = BigInt(Math.round(r.min));
+  const max = BigInt(Math.round(r.max));
+  if (s.count === 0 || min < s.min) s.min = min;
+  if (s.count === 0 || max > s.max) s.max = max;
+  s.count += r.count;
+  s.sum += BigInt(Math.round(r.sum));
+  s.sumSq += r.sumSq;
+}
+
 async function floodLoop(
   ctx: Context,
   stop: Stopper,
@@ -134,49 +154,39 @@ async function floodLoop(
   ev: EchoEvents,
 ): Promise<EchoTotals> {
   const totals: EchoTotals = { sent: 0, received: 0, rtt: emptyRttStats() };
-  const { start, deadline, timeout } = loopTimes(ctx, plan);
-  /** kernel sequence number → [our seq, send time], oldest first */
-  const pending = new Map<number, [number, bigint]>();
-  const batch: EchoReply[] = [];
-  let lastTick = start;
-  let sinceTick = 0;
+  const { deadline } = loopTimes(ctx, plan);
+  const timeoutMs = Math.max(1, Math.ceil(plan.timeoutMs));
+  const details = ev.wantsReplies === true;
+  let inflight = 0;
 
   for (;;) {
     if (stop.stopped) break;
     const now = ctx.now();
     if (deadline !== undefined && now >= deadline) break;
-    expire(pending, now, timeout);
-    if (enough(plan, totals) && (pending.size === 0 || (deadline !== undefined && plan.count !== undefined))) break;
+    const done = enough(plan, totals);
+    if (done && (inflight === 0 || (deadline !== undefined && plan.count !== undefined))) break;
 
-    // the free places of the window, in one datagram (-c: no more than asked)
-    let free = FLOOD_WINDOW - pending.size;
-    if (plan.count !== undefined && plan.deadlineMs === undefined) free = Math.min(free, plan.count - totals.sent);
-    if (free > 0 && !enough(plan, totals)) {
-      for (const k of sock.sendMany(plan.message, free)) {
-        totals.sent++;
-        pending.set(k, [totals.sent, now]);
-        ev.sent(totals.sent);
-      }
+    // -c without -w: no more than asked; -w: until the deadline
+    let budget = FLOOD_UNLIMITED;
+    if (done) budget = 0;
+    else if (plan.count !== undefined && plan.deadlineMs === undefined) budget = plan.count - totals.sent;
+    let maxMs = FLOOD_TICK_MS;
+    if (deadline !== undefined) maxMs = Math.min(maxMs, Math.max(1, Number((deadline - now + MS - 1n) / MS)));
+
+    const st = sock.flood(plan.message, { window: FLOOD_WINDOW, budget, maxReplies: FLOOD_TICK_REPLIES, maxMs, timeoutMs, details });
+    inflight = st.inflight;
+    totals.sent += st.sent;
+    totals.received += st.received;
+    addRttSums(totals.rtt, st.rtt);
+    ev.flood?.(st.sent, st.received);
+    if (st.replies) {
+      for (let i = 0; i + 1 < st.replies.length; i += 2) ev.reply(st.replies[i], plan.message, BigInt(Math.round(st.replies[i + 1])));
     }
-    for (let r = sock.receive(0); r; r = sock.receive(0)) batch.push(r);
-    if (batch.length === 0) {
-      // none yet: wait until the oldest request expires, or the deadline
-      let until = (pending.values().next().value as [number, bigint])[1] + timeout;
-      if (deadline !== undefined && deadline < until) until = deadline;
-      const leftMs = Math.max(1, Number((until - now) / MS));
-      const r = await stop.wait(leftMs, (ms) => sock.receive(ms));
-      if (r) batch.push(r);
+    for (const f of st.failures) {
+      if (f.error) ev.error(f.seq, f.error);
+      else ev.mismatch(f.seq, f.message ?? '');
     }
-    if (batch.length === 0) continue;
-    const got = ctx.now();
-    for (const r of batch) take(r, pending, plan, totals, ev, got);
-    sinceTick += batch.length;
-    batch.length = 0;
-    if (sinceTick >= FLOOD_TICK_REPLIES || got - lastTick >= FLOOD_TICK_NS) {
-      sinceTick = 0;
-      lastTick = got;
-      await ctx.tick(); // replies come back at once: let signal handlers run
-    }
+    await ctx.tick(); // signal handlers run in the event loop
   }
   return totals;
 }

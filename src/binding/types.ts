@@ -281,7 +281,52 @@ export interface EchoSocket {
   sendMany(message: string, count: number): number[];
   /** The next reply, waiting up to timeoutMs; null on timeout. */
   receive(timeoutMs: number): EchoReply | null;
+  /**
+   * One step of a flood (vnet-echo -f), done in the addon so that a round
+   * trip costs JS nothing: until `maxReplies` requests ended (answered,
+   * refused or given up), `maxMs` passed, the budget is spent with none in
+   * flight, or a signal interrupted a wait, it refills the window (one
+   * datagram), takes every reply queued, and waits only when none was.
+   * Requests in flight carry over to the next step; they are numbered from
+   * 1 among this socket's flood requests.
+   */
+  flood(message: string, options: FloodOptions): FloodStep;
   close(): void;
+}
+
+export interface FloodOptions {
+  /** requests in flight at most, 1 to 16 */
+  window: number;
+  /** new requests this step may send (0: only take replies) */
+  budget: number;
+  /** end the step after this many requests ended */
+  maxReplies: number;
+  /** ... or after this long */
+  maxMs: number;
+  /** a request is given up after this long (integer ms, ≥ 1) */
+  timeoutMs: number;
+  /** return `replies`: each good reply's number and round-trip time */
+  details?: boolean;
+}
+
+export interface FloodStep {
+  /** requests sent in this step, numbered firstSeq, firstSeq + 1, ... */
+  sent: number;
+  firstSeq: number;
+  /** good replies (the text sent came back) */
+  received: number;
+  /** requests given up: no reply within the timeout */
+  expired: number;
+  /** requests still waited for */
+  inflight: number;
+  /** round-trip times of the good replies, in ns */
+  rtt: { count: number; sum: number; sumSq: number; min: number; max: number };
+  /** requests the kernel refused (error) or answered with other text (message) */
+  failures: { seq: number; message?: string; error?: Error }[];
+  /** a signal ended a wait: the event loop should get a turn */
+  interrupted: boolean;
+  /** with `details`: seq, rtt (ns), seq, rtt, ... of the good replies */
+  replies?: Float64Array;
 }
 
 /** One generic-netlink socket bound to the vnet_nl family. */

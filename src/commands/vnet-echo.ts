@@ -117,14 +117,15 @@ status is 1 only when no reply came back (or, with -w, fewer than COUNT).`,
     let totals;
     try {
       totals = await echoLoop(ctx, stop, sock, plan, {
-        sent: () => {
-          if (text && plan.flood) io.print('.');
+        sent: () => undefined,
+        // ping -f: a dot per request, a backspace per reply (a step's at once)
+        flood: (sent, received) => {
+          if (text) io.print('.'.repeat(sent) + '\b'.repeat(received));
         },
+        wantsReplies: keep,
         reply: (seq, message, rtt) => {
           if (keep) replies.push({ seq, bytes, time_ms: Number(rtt) / 1e6 });
-          if (!text) return;
-          if (plan.flood) io.print('\b');
-          else io.line(echoReplyLine(seq, message, rtt));
+          if (text && !plan.flood) io.line(echoReplyLine(seq, message, rtt));
         },
         mismatch: (seq, got) => {
           io.warn(

@@ -313,6 +313,50 @@ describeVm('the addon against the module: cost, asynchronous API, overruns', () 
     }
   });
 
+  test('EchoSocket.flood: round trips in the addon, a window of 16 in one sendto, replies checked and timed, errors by number', () => {
+    const e = b.openEcho();
+    try {
+      const opts = { window: 16, budget: 1000, maxReplies: 1000, maxMs: 10_000, timeoutMs: 5000 };
+      const before = t.syscalls();
+      const st = e.flood('flood', opts);
+      const calls = t.syscalls() - before;
+      expect(st).toMatchObject({ sent: 1000, firstSeq: 1, received: 1000, expired: 0, inflight: 0, failures: [], interrupted: false });
+      expect(st.rtt.count).toBe(1000);
+      expect(st.rtt.min).toBeGreaterThan(0);
+      expect(st.rtt.max).toBeGreaterThanOrEqual(st.rtt.min);
+      expect(st.rtt.sum).toBeGreaterThanOrEqual(1000 * st.rtt.min);
+      expect(st.replies).toBeUndefined();
+      // per 16 requests: one sendto and one recvmmsg that takes the 16 replies (and one that finds none)
+      expect(calls).toBeLessThanOrEqual(Math.ceil(1000 / 16) * 3 + 2);
+      // a step ends after maxReplies; the next one numbers on
+      const s2 = e.flood('flood', { ...opts, budget: 40, maxReplies: 20, details: true });
+      expect(s2.firstSeq).toBe(1001);
+      expect(s2.received + s2.inflight).toBe(s2.sent);
+      expect(s2.received).toBeGreaterThanOrEqual(20);
+      expect(s2.sent).toBeLessThanOrEqual(40);
+      const seqs = Array.from(s2.replies!).filter((_, i) => i % 2 === 0);
+      expect(seqs).toEqual(Array.from({ length: s2.received }, (_, i) => 1001 + i));
+      const s3 = e.flood('flood', { ...opts, budget: 0 });
+      expect(s3).toMatchObject({ sent: 0, received: s2.inflight, inflight: 0 });
+      // a request the kernel refuses fails by its number; the others succeed
+      const big = 'z'.repeat(5000);
+      const s4 = e.flood(big, { ...opts, budget: 3 });
+      expect(s4.sent).toBe(3);
+      expect(s4.received).toBe(0);
+      const next = 1001 + s2.sent;
+      expect(s4.failures.map((f) => [f.seq, (f.error as NodeJS.ErrnoException | undefined)?.code])).toEqual([
+        [next, 'EINVAL'],
+        [next + 1, 'EINVAL'],
+        [next + 2, 'EINVAL'],
+      ]);
+      expect(() => e.flood('x', { ...opts, window: 17 })).toThrow(/"window" is out of range/);
+      expect(() => e.flood('x', { ...opts, timeoutMs: 0 })).toThrow(/"timeoutMs" is out of range/);
+    } finally {
+      e.close();
+    }
+    expect(() => e.flood('x', { window: 1, budget: 1, maxReplies: 1, maxMs: 1, timeoutMs: 1 })).toThrow(/EchoSocket is closed/);
+  });
+
   test('the asynchronous forms answer as the synchronous ones do', async () => {
     const a = await b.openGenlAsync();
     try {

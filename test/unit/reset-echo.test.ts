@@ -194,13 +194,43 @@ describe('vnet-echo', () => {
     expect(r.stdout).toContain('\n--- vnet_nl echo statistics ---\n100 sent, 90 received, 10% loss\n');
   });
 
-  test('-f works in batches: replies already there are taken without a wait, the window refilled at once', async () => {
+  test('-f runs its round trips in the addon: a flood step per 128 requests, no per-reply call, the window kept full', async () => {
     const k = standardKernel();
     const r = await runCmd(echo, ['-f', '-q', '-c', '1000'], k);
     expect(r.stdout).toContain('\n1000 sent, 1000 received, 0% loss\n');
-    const waits = k.kernelCalls('echo.receive').filter((c) => c.args[0] !== 0);
-    expect(waits).toEqual([]); // the fake answers at once: never a blocking receive
+    expect(k.kernelCalls('echo.receive')).toEqual([]);
+    const steps = k.kernelCalls('echo.flood');
+    expect(steps.length).toBe(Math.ceil(1000 / 128));
+    expect(steps[0].args[1]).toMatchObject({ window: 16, budget: 1000, maxReplies: 128, details: false });
+    expect(steps.at(-1)?.args[1]).toMatchObject({ budget: 1000 - 7 * 128 });
     expect(k.echoSockets[0].maxInflight).toBe(16);
+  });
+
+  test('-f -j: each reply with its number and time, failures by number, from the flood steps', async () => {
+    const k = standardKernel();
+    k.echoLatency = () => 2;
+    k.echoError = (seq) => (seq === 5 ? sysErr('EINVAL', 'genl VNET_CMD_ECHO', { extack: 'bad' }) : undefined);
+    k.echoLose = (seq) => seq === 7;
+    const r = await runCmd(echo, ['-f', '-j', '-c', '10', '-W', '0.05'], k);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ sent: 10, received: 8, loss_percent: 20 });
+    expect(j.replies.map((x: { seq: number }) => x.seq).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10]);
+    expect(j.replies.find((x: { seq: number }) => x.seq === 5)).toEqual({ seq: 5, error: 'genl VNET_CMD_ECHO: invalid argument' });
+    expect(j.replies.filter((x: { time_ms?: number }) => x.time_ms !== undefined).every((x: { time_ms: number }) => x.time_ms >= 2)).toBe(true);
+    expect(r.stderr).toMatch(/seq=5: .*invalid argument/);
+  });
+
+  test('-f -w 1: floods until the deadline, then the summary', async () => {
+    const k = standardKernel();
+    k.echoLatency = () => 1; // 1 ms of fake time per reply
+    const r = await runCmd(echo, ['-f', '-q', '-w', '1'], k);
+    expect(r.code).toBe(0);
+    const m = /(\d+) sent, (\d+) received/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThanOrEqual(990);
+    expect(Number(m![2])).toBeLessThanOrEqual(1000 + 16); // the last step takes the window's replies
+    for (const c of k.kernelCalls('echo.flood')) expect((c.args[1] as { maxMs: number }).maxMs).toBeLessThanOrEqual(20);
   });
 
   test('module not loaded → 3', async () => {
