@@ -120,6 +120,9 @@ function guest({ kernel, rounds, smoke, cases, multi }) {
   args.push(...cases);
   const env = { ...process.env, LAB_TIMEOUT: process.env.LAB_TIMEOUT ?? (smoke ? '1200' : '7200') };
   if (multi) env.LAB_TCG_THREAD = 'multi';
+  // The TSC as clocksource, as on hardware (bench/guest/datapath.js: under
+  // TCG the kernel would mark it unstable and read hpet, an MMIO exit).
+  env.LAB_APPEND = [process.env.LAB_APPEND, 'tsc=reliable'].filter(Boolean).join(' ');
   say(`lab/run ${args.filter((a) => !a.startsWith('/')).join(' ')}${multi ? ' (LAB_TCG_THREAD=multi)' : ''}`);
   return new Promise((resolve) => {
     const p = spawn(path.join(ROOT, 'lab', 'run'), args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -7,8 +7,10 @@
  *             in a tight loop (test/native/bench/echo-rate.js) and against
  *             `vnet-echo -f -q` (up to 16 in flight), whose rate is taken
  *             as (N - 1) / (T(-c N) - T(-c 1)): the command's own start
- *             and exit cancel out; and against the ceiling of pipelining
- *             from one thread (bench/guest/echo-batch.js).
+ *             and exit cancel out; and against raw-netlink C clients
+ *             (bench/c/echo_pipe): one request at a time, the floor of a
+ *             sequential client, and 16 per datagram, the ceiling of
+ *             pipelining from one thread.
  *   get/set   GET and SET per second, by ioctl and by generic netlink: the
  *             C client (bench/c/ctl_loop) against the addon from Node
  *             (bench/guest/ctl-node.js); a SET alternates between percent
@@ -55,26 +57,28 @@ function control(_b, { rounds, echoCount, floodCount, ctlCount }) {
   const echoRate = path.join(ROOT, 'test', 'native', 'bench', 'echo-rate.js');
   const vnetEcho = path.join(ROOT, 'bin', 'vnet-echo');
   const ctlNode = path.join(__dirname, 'ctl-node.js');
-  const echoBatch = path.join(__dirname, 'echo-batch.js');
+  const echoPipe = (batch) => rate(sh(path.join(BIN, 'echo_pipe'), String(echoCount), String(batch)));
   // warm-up: first runs read node and the clients from the lazily loaded disk
   sh(path.join(BIN, 'nl_echo_loop'), '100');
   node(echoRate, '100');
   wall([vnetEcho, '-f', '-q', '-c', '1']);
   for (let round = 1; round <= rounds; round++) {
-    const [cs, outs, t1s, tns, batches] = inTurn([
+    const [cs, outs, t1s, tns, raws, batches] = inTurn([
       () => rate(sh(path.join(BIN, 'nl_echo_loop'), String(echoCount))),
       () => node(echoRate, String(echoCount)),
       () => wall([vnetEcho, '-f', '-q', '-c', '1']),
       () => wall([vnetEcho, '-f', '-q', '-c', String(floodCount)]),
-      () => rate(node(echoBatch, String(echoCount))),
+      () => echoPipe(1),
+      () => echoPipe(16),
     ]);
     const c = Math.max(...cs);
     const n = Math.max(...outs.map(rate));
     const syscalls = Math.max(...outs.map((o) => Number(/([\d.]+) syscalls\/request/.exec(o)[1])));
     const flood = (floodCount - 1) / (Math.min(...tns) - Math.min(...t1s));
+    const raw = Math.max(...raws);
     const batch = Math.max(...batches);
-    emit({ case: 'control', op: 'echo', round, c, node: n, flood, batch, syscalls, count: echoCount, floodCount });
-    log(`control round ${round}: ECHO C ${c}/s, Node ${n}/s (${syscalls} syscalls), vnet-echo -f ${Math.round(flood)}/s, sendMany ceiling ${batch}/s`);
+    emit({ case: 'control', op: 'echo', round, c, node: n, flood, raw, batch, syscalls, count: echoCount, floodCount });
+    log(`control round ${round}: ECHO C ${c}/s, Node ${n}/s (${syscalls} syscalls), vnet-echo -f ${Math.round(flood)}/s, raw C ${raw}/s, raw C x16 ${batch}/s`);
     for (const mode of CTL_MODES) {
       const [ccs, nns] = inTurn([
         () => rate(sh(path.join(BIN, 'ctl_loop'), mode, 'vbc0', String(ctlCount))),

@@ -11,6 +11,21 @@
  *   time0       relay time mode with a day-long relay window (0 % loss)
  *   percent     relay percent 100-L (L % loss, as netem's)
  *   loopback    pktgen -> vnet0 with no slave: looped back to itself
+ *   macvlan     pktgen -> macvlan0 (mode private) -> veth2 -> veth3: the
+ *               kernel's own stacked device over a veth, for the relay's
+ *               second dev_queue_xmit (its own veth pair: a device has one
+ *               receive handler, and vnet0 holds veth0's)
+ *   pass_hpet, time0_hpet
+ *               pass and time0 with the guest's clocksource switched to
+ *               hpet (the one a TCG guest picks on its own), back to tsc
+ *               for every other path
+ *
+ * Clocksource: bench/run.js boots the guest with tsc=reliable.  Under TCG
+ * the kernel marks the TSC unstable (the vCPUs' TSCs are not synchronised)
+ * and falls back to hpet, whose every read is an emulated MMIO access;
+ * on hardware a clock read is a TSC read.  pktgen reads the clock for
+ * every frame it stamps and time mode once more per frame, so the
+ * clocksource weighs on every path; pass_hpet and time0_hpet show it.
  *
  * pktgen runs in queue_xmit mode (dev_queue_xmit: qdiscs apply, as to any
  * sender), a fresh skb per frame, to a foreign unicast MAC (every path's
@@ -25,7 +40,7 @@ const { pktgen, sh, quiet, log, emit, waitFor } = require('./sys');
 const LOSS = 20;
 
 /** Paths measured with 1 thread, and those measured with 2 too. */
-const PATHS = ['veth', 'netem', 'pass', 'percent0', 'percent0s', 'time0', 'percent', 'loopback'];
+const PATHS = ['veth', 'netem', 'pass', 'percent0', 'percent0s', 'time0', 'percent', 'loopback', 'macvlan', 'pass_hpet', 'time0_hpet'];
 const SCALING_PATHS = ['veth', 'pass', 'percent0', 'percent0s', 'loopback'];
 
 function setupVeth() {
@@ -36,7 +51,32 @@ function setupVeth() {
   sh('ip', 'link', 'set', 'veth0', 'up');
   sh('ip', 'link', 'set', 'veth1', 'up');
   sh('ip', 'link', 'set', 'vnet0', 'up');
-  if (!waitFor(() => sh('cat', '/sys/class/net/veth0/operstate').trim() === 'up')) throw new Error('veth0 did not come up');
+  quiet('ip', 'link', 'del', 'veth2');
+  sh('ip', 'link', 'add', 'veth2', 'type', 'veth', 'peer', 'name', 'veth3');
+  sh('ip', 'link', 'add', 'link', 'veth2', 'name', 'macvlan0', 'type', 'macvlan', 'mode', 'private');
+  for (const d of ['veth2', 'veth3', 'macvlan0']) sh('ip', 'link', 'set', d, 'up');
+  for (const d of ['veth0', 'veth2', 'macvlan0']) {
+    if (!waitFor(() => sh('cat', `/sys/class/net/${d}/operstate`).trim() === 'up')) throw new Error(`${d} did not come up`);
+  }
+}
+
+const CLOCKSOURCE = '/sys/devices/system/clocksource/clocksource0';
+
+/** The guest's clocksources: the current one and those it may switch to. */
+function clocksources() {
+  return {
+    current: sh('cat', `${CLOCKSOURCE}/current_clocksource`).trim(),
+    available: sh('cat', `${CLOCKSOURCE}/available_clocksource`).trim().split(/\s+/),
+  };
+}
+
+/** Switches to NAME when the guest has it (tsc only with tsc=reliable); returns the current one. */
+function useClocksource(name) {
+  const cs = clocksources();
+  if (cs.current !== name && cs.available.includes(name)) {
+    require('node:fs').writeFileSync(`${CLOCKSOURCE}/current_clocksource`, name);
+  }
+  return clocksources().current;
 }
 
 /** Puts the topology in the state PATH needs; returns the device pktgen sends into. */
@@ -47,10 +87,13 @@ function prepare(b, gen, path) {
   switch (path) {
     case 'veth':
       return 'veth0';
+    case 'macvlan':
+      return 'macvlan0';
     case 'netem':
       sh('tc', 'qdisc', 'add', 'dev', 'veth0', 'root', 'netem', 'loss', `${LOSS}%`);
       return 'veth0';
     case 'pass':
+    case 'pass_hpet':
       relay(0);
       break;
     case 'percent0':
@@ -60,6 +103,7 @@ function prepare(b, gen, path) {
       relay(1, 100, 0, 42);
       break;
     case 'time0':
+    case 'time0_hpet':
       relay(2, 86_400_000, 1);
       break;
     case 'percent':
@@ -93,16 +137,23 @@ function datapath(b, { rounds, count, sizes = [60, 1514], scalingOnly = false, t
     }
   }
   // one short warm-up run per path (caches, first-use allocations)
-  for (const path of new Set(configs.map((c) => c.path))) pktgen(prepare(b, gen, path), { count: Math.min(count, 20000), size: 60 });
+  for (const path of new Set(configs.map((c) => c.path))) {
+    const dev = prepare(b, gen, path);
+    useClocksource(path.endsWith('_hpet') ? 'hpet' : 'tsc');
+    pktgen(dev, { count: Math.min(count, 20000), size: 60 });
+  }
   for (let round = 1; round <= rounds; round++) {
     for (const c of configs) {
       const dev = prepare(b, gen, c.path);
+      const clocksource = useClocksource(c.path.endsWith('_hpet') ? 'hpet' : 'tsc');
       const r = pktgen(dev, { count: Math.round(count / c.threads), size: c.size, threads: c.threads });
-      emit({ case: tag, path: c.path, size: c.size, threads: c.threads, round, loss: LOSS, ...r });
+      emit({ case: tag, path: c.path, size: c.size, threads: c.threads, round, loss: LOSS, clocksource, ...r });
       log(`${tag} round ${round}: ${c.path} ${c.size} B x${c.threads}: ${Math.round(r.pps)} pps`);
     }
   }
   quiet('tc', 'qdisc', 'del', 'dev', 'veth0', 'root');
+  useClocksource('tsc');
+  quiet('ip', 'link', 'del', 'veth2');
   gen.set({ dev: 'vnet0', slave: '', mode: 0, arg1: 0, arg2: 0 });
   gen.close();
 }

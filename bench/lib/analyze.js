@@ -16,7 +16,13 @@ const PATH_NAMES = {
   time0: 'vnet relay time, 0 % loss',
   percent: 'vnet relay percent, L % loss',
   loopback: 'vnet loopback',
+  macvlan: 'macvlan over a veth (private)',
+  pass_hpet: 'vnet relay pass, clocksource hpet',
+  time0_hpet: 'vnet relay time, 0 % loss, clocksource hpet',
 };
+/** Paths that are anchors (no "/ relay pass"), and the pass each other path is compared with. */
+const ANCHORS = ['veth', 'netem', 'macvlan'];
+const PASS_OF = { pass_hpet: 'pass_hpet', time0_hpet: 'pass_hpet' };
 
 /** pps per round of one datapath configuration. */
 function series(recs, tag, path, size, threads) {
@@ -39,6 +45,7 @@ function datapath(recs, goals, tables) {
     if (!veth.length) continue;
     const pass = series(recs, 'datapath', 'pass', size, 1);
     for (const path of Object.keys(PATH_NAMES)) {
+      const itsPass = PASS_OF[path] ? series(recs, 'datapath', PASS_OF[path], size, 1) : pass;
       for (const threads of [1, 2]) {
         const s = series(recs, 'datapath', path, size, threads);
         if (!s.length) continue;
@@ -47,7 +54,7 @@ function datapath(recs, goals, tables) {
           size: SIZES[size],
           value: fmtValue(summary(s), kilo),
           ratio: fmtRatio(ratioOf(s, veth)),
-          vsPass: path === 'veth' || path === 'netem' ? '' : fmtRatio(ratioOf(s, pass)),
+          vsPass: ANCHORS.includes(path) ? '' : fmtRatio(ratioOf(s, itsPass)),
           threadRatio: threads > 1 ? fmtRatio(ratioOf(s, series(recs, 'datapath', path, size, 1))) : '',
         });
       }
@@ -170,8 +177,11 @@ function control(recs, goals, tables) {
     rows.push({ name: 'ECHO, libnl C client (nl_echo_loop)', value: fmtValue(summary(c), kilo), ratio: '1.00' });
     rows.push({ name: `ECHO, addon from Node (${echo[0].syscalls} syscalls/request)`, value: fmtValue(summary(echo.map((r) => r.node)), kilo), ratio: fmtRatio(ratioOf(echo.map((r) => r.node), c)) });
     rows.push({ name: 'ECHO, vnet-echo -f (16 in flight)', value: fmtValue(summary(echo.map((r) => r.flood)), kilo), ratio: fmtRatio(ratioOf(echo.map((r) => r.flood), c)) });
+    if (echo[0].raw !== undefined) {
+      rows.push({ name: 'ECHO, raw-netlink C, one at a time (echo_pipe 1)', value: fmtValue(summary(echo.map((r) => r.raw)), kilo), ratio: fmtRatio(ratioOf(echo.map((r) => r.raw), c)) });
+    }
     if (echo[0].batch !== undefined) {
-      rows.push({ name: 'ECHO, addon sendMany(16) loop (the ceiling of pipelining)', value: fmtValue(summary(echo.map((r) => r.batch)), kilo), ratio: fmtRatio(ratioOf(echo.map((r) => r.batch), c)) });
+      rows.push({ name: 'ECHO, raw-netlink C, 16 per datagram (echo_pipe 16: the ceiling of pipelining)', value: fmtValue(summary(echo.map((r) => r.batch)), kilo), ratio: fmtRatio(ratioOf(echo.map((r) => r.batch), c)) });
     }
     goal(goals, { id: 'echo', section: 'control', what: 'ECHO from Node / C client', ratio: ratioOf(echo.map((r) => r.node), c), min: 0.9 });
     goal(goals, { id: 'flood', section: 'control', what: 'vnet-echo -f / C client (sequential)', ratio: ratioOf(echo.map((r) => r.flood), c), min: 1.5 });

@@ -57,8 +57,8 @@ function checks(recs, o, goals, _tables, plotErr) {
   if (guestCases.includes('control')) {
     const e = by('control').filter((x) => x.op === 'echo');
     check(
-      'control: ECHO rates of the C client, the addon, vnet-echo -f and the batch ceiling; 2 syscalls per request',
-      e.length === o.rounds && e.every((x) => pos(x.c) && pos(x.node) && pos(x.flood) && pos(x.batch) && x.syscalls === 2),
+      'control: ECHO rates of the libnl C client, the addon, vnet-echo -f and the raw-netlink C clients; 2 syscalls per request',
+      e.length === o.rounds && e.every((x) => pos(x.c) && pos(x.node) && pos(x.flood) && pos(x.raw) && pos(x.batch) && x.syscalls === 2),
       JSON.stringify(e),
     );
     for (const m of CTL_MODES) {

@@ -25,6 +25,14 @@ function notes(recs, env) {
   const gVersion = guestCli('vnet-monitor --version');
   const versionRatio = gNode && gVersion ? fmtRatio(ratioOf(gVersion.ms, gNode.ms)) : null;
 
+  // the datapath's own anchors, 64 B: macvlan against veth, time against pass under hpet
+  const dp = (p) => recs.filter((r) => r.case === 'datapath' && r.path === p && r.size === 60 && r.threads === 1).sort((a, b) => a.round - b.round).map((r) => r.pps);
+  const dpRatio = (a, b) => (dp(a).length && dp(b).length ? fmtRatio(ratioOf(dp(a), dp(b))) : null);
+  const macvlan = dpRatio('macvlan', 'veth');
+  const timeHpet = dpRatio('time0_hpet', 'pass_hpet');
+  const passHpet = dpRatio('pass_hpet', 'pass');
+  const clock = recs.find((r) => r.case === 'datapath' && r.path === 'pass')?.clocksource;
+
   return {
     datapathMethod:
       'pktgen in `queue_xmit` mode (frames go through `dev_queue_xmit()`, so a qdisc such as netem applies, as for any sender), ' +
@@ -33,7 +41,12 @@ function notes(recs, env) {
       'the cost of a frame on that path. *veth direct* is pktgen into one end of a veth pair; *vnet relay* is pktgen into vnet0 relaying to ' +
       'that veth; *vnet loopback* is vnet0 with no slave, looping every frame back to itself (its anchor is the veth pair). ' +
       'Frame sizes are pktgen `pkt_size` 60 and 1514: 64 and 1518 bytes on the wire with the FCS. ' +
-      'Every path runs once per round, in the same order.',
+      'Every path runs once per round, in the same order. *macvlan* (mode private, on a veth pair of its own) is the kernel\'s own stacked device: ' +
+      'the same second `dev_queue_xmit()` as the relay, without a policy. ' +
+      `Clocksource: ${clock ?? 'as the guest chose'}. The bench boots the guest with \`tsc=reliable\`: under TCG the kernel otherwise marks the TSC unstable ` +
+      '(the vCPUs\' TSCs are not synchronised) and falls back to hpet, an emulated MMIO read per clock reading, where hardware reads the TSC. pktgen reads the ' +
+      'clock for every frame it stamps and time mode once more, so the *clocksource hpet* rows switch the running guest to hpet ' +
+      '(`/sys/devices/system/clocksource/clocksource0/current_clocksource`) for pass and time mode alone, and back.',
     scalingMethod:
       'The same pktgen run split over two pktgen threads (`DEV@0`, `DEV@1`, one per vCPU). Under `thread=single` (the lab default) ' +
       'qemu runs the guest\'s vCPUs in turn on one host thread, so two guest threads cannot go faster than one: that boot shows only that ' +
@@ -49,8 +62,8 @@ function notes(recs, env) {
       "lies in one phase of the policy and whose fate differs from that phase's is misplaced. The drop counter must agree with the frames that did not arrive.",
     controlMethod:
       'ECHO: `nl_echo_loop` (the seed\'s libnl calls in a loop, no auto-ack), the addon from Node in a tight loop (`test/native/bench/echo-rate.js`), ' +
-      '`vnet-echo -f -q` (its rate is (N - 1) / (T(-c N) - T(-c 1)), so that its start and exit cancel out), and the ceiling of a pipelined client on one ' +
-      `thread: the addon sending 16 requests per datagram with no bookkeeping (\`bench/guest/echo-batch.js\`). ${env.counts.echo} round trips ` +
+      '`vnet-echo -f -q` (its rate is (N - 1) / (T(-c N) - T(-c 1)), so that its start and exit cancel out), and two raw-netlink C clients with no library ' +
+      `(\`bench/c/echo_pipe\`): one request at a time (sendto, recvmmsg), and 16 requests per datagram with their replies taken by one recvmmsg, the ceiling of a pipelined client on one thread. ${env.counts.echo} round trips ` +
       `(${env.counts.flood} for vnet-echo -f). GET and SET: ${env.counts.ctl} requests, by ioctl and by generic netlink, the C client ` +
       '(`bench/c/ctl_loop`, libnl for netlink) against the addon from Node (`bench/guest/ctl-node.js`); a SET alternates between percent 50 and 60 so that ' +
       'every one builds and publishes a new policy. Each Node figure is a fresh process. In a round every client runs 3 times, in turn, and keeps its best ' +
@@ -78,12 +91,13 @@ function notes(recs, env) {
     // ---- missed goals: what bounds them
     pass:
       'A relayed frame is transmitted twice (vnet0, then the veth), against once for veth direct: the relay adds the second `dev_queue_xmit()` and the policy; ' +
-      'with no qdisc on vnet0 (IFF_NO_QUEUE) nothing else is queued twice.',
+      'with no qdisc on vnet0 (IFF_NO_QUEUE) nothing else is queued twice.' +
+      (macvlan ? ` The kernel's own macvlan, the same two transmits without a policy, measured ${macvlan}× veth direct in the same rounds.` : ''),
     percent0:
       'Percent mode draws a random number per frame (splitmix64 of the seed and a counter); at 0 % loss that draw is all it adds to pass.',
     time0:
-      'Time mode reads the clock per frame (`ktime_get()`) and divides by the period. The 6.1 guest\'s clocksource under TCG is hpet (seen in a separate boot; ' +
-      'available: hpet, acpi_pm, no TSC), so each read is an emulated MMIO access, far dearer against the rest of the path than a TSC read on hardware.',
+      `Time mode reads the clock per frame (\`ktime_get()\`) and divides by the period (clocksource: ${clock ?? '?'}).` +
+      (timeHpet ? ` With the guest switched to hpet, an emulated MMIO access per read, it measured ${timeHpet}× pass under hpet (and pass under hpet ${passHpet}× pass).` : ''),
     percentL:
       'netem with loss drops in its enqueue before the veth\'s transmit, as percent mode drops before it; the difference is vnet0\'s own transmit in front.',
     'scale-pass':
@@ -97,10 +111,11 @@ function notes(recs, env) {
     'scale-percent0s': 'As for pass; with a chosen seed the draws also share one atomic counter (reproducibility across CPUs needs one sequence).',
     echo: 'A request costs the addon two system calls, as it costs the C client; what is left is the N-API call and building the JS string.',
     flood:
-      (ceiling ? `The ceiling of pipelining from one thread, 16 requests per datagram and no bookkeeping, measured ${ceiling}× the C client in the same rounds: ` : '') +
-      'the kernel answers each request in the sender\'s context (genetlink parse, reply allocation, unicast), and that work per request, not the system calls, ' +
-      'is what a round trip costs under TCG. More requests in flight do not make the kernel faster; only more CPUs would, and `vnet-echo` is one thread. ' +
-      (floodOfCeiling ? `vnet-echo -f itself reached ${floodOfCeiling} of that ceiling; the rest is its own per-reply work in JS (the map of requests in flight, a clock reading per batch, the RTT sums).` : ''),
+      (ceiling ? `The ceiling of pipelining from one thread, raw netlink with 16 requests per datagram, measured ${ceiling}× the libnl client in the same rounds` : 'See the raw-netlink rows') +
+      (floodOfCeiling ? `, and vnet-echo -f reached ${floodOfCeiling} of it` : '') +
+      '. vnet-echo -f runs its round trips in the addon (EchoSocket.flood: one sendto for the window, one recvmmsg for the replies, each checked and timed in C++), ' +
+      'and returns to JS once per 128 requests or 20 ms for the counts, the output and the event loop (Ctrl-C); what is left is Node\'s own start and exit, ' +
+      'which the rate\'s (N - 1) / (T(-c N) - T(-c 1)) cancels, and the step\'s N-API call.',
     'cli-host': 'Node\'s own start (V8, the bootstrap) is the floor; a command adds its bundle (read with its code cache), commander\'s parse and the output.',
     'cli-guest':
       (versionRatio

@@ -34,7 +34,7 @@ function run(rounds = 1): Rec[] {
   recs.push({ case: 'accuracy', kind: 'seeded', loss: 20, frames: 10000, dropped: [1965, 1965], z: -0.9 });
   recs.push({ case: 'accuracy', kind: 'time', on: 20, off: 30, round: 1, frames: 3000, relayed: 1200, dropped: 1800, edges: 12, max_err_us: 150, max_gap_us: 100, max_excess_us: 50, bad_edges: 0, misplaced: 0, set_us: 100, counter_dropped: 1800 });
   for (let round = 1; round <= rounds; round++) {
-    recs.push({ case: 'control', op: 'echo', round, c: 40000, node: 38000, flood: 45000, batch: 50000, syscalls: 2 });
+    recs.push({ case: 'control', op: 'echo', round, c: 40000, node: 38000, flood: 45000, raw: 80000, batch: 140000, syscalls: 2 });
     for (const op of ['ioctl-get', 'ioctl-set', 'genl-get', 'genl-set']) recs.push({ case: 'control', op, round, c: 30000, node: 20000 });
   }
   const ms = (x: number) => Array.from({ length: rounds }, () => x);
@@ -138,7 +138,7 @@ describe('the smoke run checks', () => {
   test('an ECHO that took more than two syscalls, a plot gnuplot could not draw, fail', () => {
     const recs = run().map((r) => (r.op === 'echo' ? { ...r, syscalls: 3 } : r));
     expect(failedChecks(recs, 'gnuplot exit 1')).toEqual([
-      'control: ECHO rates of the C client, the addon, vnet-echo -f and the batch ceiling; 2 syscalls per request',
+      'control: ECHO rates of the libnl C client, the addon, vnet-echo -f and the raw-netlink C clients; 2 syscalls per request',
       'the plot is drawn by gnuplot',
     ]);
   });
