@@ -36,6 +36,15 @@
  */
 const { pktgen, sh, quiet, log, emit, waitFor } = require('./sys');
 
+/**
+ * Runs of each configuration per round, back to back; the fastest counts.
+ * Under thread=single qemu runs both vCPUs on one host thread, and a run
+ * during which the other vCPU was busy measured about 40 % slower (a
+ * bimodal spread, seen on an idle host): nothing else makes a run faster,
+ * so the fastest is the one least disturbed.
+ */
+const TRIES = 2;
+
 /** The loss L of the netem and percent paths, in %. */
 const LOSS = 20;
 
@@ -146,8 +155,14 @@ function datapath(b, { rounds, count, sizes = [60, 1514], scalingOnly = false, t
     for (const c of configs) {
       const dev = prepare(b, gen, c.path);
       const clocksource = useClocksource(c.path.endsWith('_hpet') ? 'hpet' : 'tsc');
-      const r = pktgen(dev, { count: Math.round(count / c.threads), size: c.size, threads: c.threads });
-      emit({ case: tag, path: c.path, size: c.size, threads: c.threads, round, loss: LOSS, clocksource, ...r });
+      let r;
+      const all = [];
+      for (let t = 0; t < TRIES; t++) {
+        const one = pktgen(dev, { count: Math.round(count / c.threads), size: c.size, threads: c.threads });
+        all.push(Math.round(one.pps));
+        if (!r || one.pps > r.pps) r = one;
+      }
+      emit({ case: tag, path: c.path, size: c.size, threads: c.threads, round, loss: LOSS, clocksource, tries: all, ...r });
       log(`${tag} round ${round}: ${c.path} ${c.size} B x${c.threads}: ${Math.round(r.pps)} pps`);
     }
   }

@@ -41,7 +41,9 @@ function notes(recs, env) {
       'the cost of a frame on that path. *veth direct* is pktgen into one end of a veth pair; *vnet relay* is pktgen into vnet0 relaying to ' +
       'that veth; *vnet loopback* is vnet0 with no slave, looping every frame back to itself (its anchor is the veth pair). ' +
       'Frame sizes are pktgen `pkt_size` 60 and 1514: 64 and 1518 bytes on the wire with the FCS. ' +
-      'Every path runs once per round, in the same order. *macvlan* (mode private, on a veth pair of its own) is the kernel\'s own stacked device: ' +
+      'Every path runs once per round, in the same order, each time twice back to back, and the faster of the two counts: under `thread=single` qemu runs both vCPUs ' +
+      'on one host thread, and a run during which the other vCPU was busy measured about 40 % slower (a bimodal spread even on an idle host); nothing makes a run faster, ' +
+      'so the faster is the one less disturbed. *macvlan* (mode private, on a veth pair of its own) is the kernel\'s own stacked device: ' +
       'the same second `dev_queue_xmit()` as the relay, without a policy. ' +
       `Clocksource: ${clock ?? 'as the guest chose'}. The bench boots the guest with \`tsc=reliable\`: under TCG the kernel otherwise marks the TSC unstable ` +
       '(the vCPUs\' TSCs are not synchronised) and falls back to hpet, an emulated MMIO read per clock reading, where hardware reads the TSC. pktgen reads the ' +
@@ -82,7 +84,7 @@ function notes(recs, env) {
     reproduce: [
       '```sh',
       'npm ci                     # once: dependencies and the build',
-      'npm run bench              # everything: 15 min on this 2-core machine (two boots); writes this file and docs/performance.svg',
+      'npm run bench              # everything: about 20 min on this 2-core machine (two boots); writes this file and docs/performance.svg',
       'npm run bench -- --rounds 5 --kernel 7 --cases datapath,control',
       'npm run bench -- --smoke   # one round, small counts, checks only (what npm test runs)',
       '```',
