@@ -106,9 +106,14 @@ function pktgen(dev, { count, size, threads = 1, dst = '02:00:00:00:00:01' }) {
   let usec = 0;
   let errors = 0;
   for (const name of names) {
-    const res = fs.readFileSync(path.join(PG, name), 'utf8');
-    const m = /Result: OK: (\d+)\(.*?\) usec, (\d+) \(/.exec(res);
-    if (!m) throw new Error(`pktgen ${name}: no result:\n${res}`);
+    // pgctrl's start can return while a thread still writes its result
+    // (seen once: "Result: OK: ting", the tail of "Starting"): read again
+    const RESULT = /Result: OK: (\d+)\(.*?\) usec, (\d+) \(/;
+    let res = '';
+    if (!waitFor(() => RESULT.test((res = fs.readFileSync(path.join(PG, name), 'utf8'))), 2000)) {
+      throw new Error(`pktgen ${name}: no result:\n${res}`);
+    }
+    const m = RESULT.exec(res);
     usec = Math.max(usec, Number(m[1]));
     sent += Number(m[2]);
     errors += Number(/errors: (\d+)/.exec(res)?.[1] ?? 0);

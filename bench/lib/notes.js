@@ -104,11 +104,15 @@ function notes(recs, env) {
       'netem with loss drops in its enqueue before the veth\'s transmit, as percent mode drops before it; the difference is vnet0\'s own transmit in front.',
     'scale-pass':
       'Measured in the second boot, whose vCPUs run on host threads of their own (LAB_TCG_THREAD=multi), on a 2-core host with ' +
-      `${loadText}: two vCPU threads could not get two whole cores, and the per-round ratios scattered widely (see the spreads` +
+      `${loadText}: ` +
+      (load && load.median < 1.5
+        ? 'the host was otherwise idle, but its 2 cores carried the 2 vCPU threads and qemu\'s own main-loop thread (timers, the console), so two vCPUs never had two whole cores'
+        : 'two vCPU threads could not get two whole cores') +
+      ', and the per-round ratios scattered (see the spreads' +
       (vethScale ? `; veth direct, the anchor, gave ${vethScale} in the same boot` : '') +
       ')' +
       (vethOdd ? ', and there its one-thread rate stayed below the relay\'s one-thread rate in every round, which no cost of the paths explains: that boot\'s figures say more about the host than about vnet' : '') +
-      '. This run can show scaling neither way; it needs an idle host with more cores than vCPUs.',
+      '. Showing 1.8 needs a host with more cores than vCPUs.',
     'scale-percent0': 'As for pass: the 2-core host was shared by the 2 vCPUs and the other work.',
     'scale-percent0s': 'As for pass; with a chosen seed the draws also share one atomic counter (reproducibility across CPUs needs one sequence).',
     echo: 'A request costs the addon two system calls, as it costs the C client; what is left is the N-API call and building the JS string.',
@@ -123,12 +127,12 @@ function notes(recs, env) {
       (versionRatio
         ? `What every command pays before doing anything shows in \`vnet-monitor --version\`: ${versionRatio}× node -e 0 in the guest against about 1.1× on the host. `
         : '') +
-      'Under TCG, reading the ~250 KB bundle and deserialising its code cache cost several times what they cost on the host, relative to Node\'s own start; ' +
-      'a real call then adds loading the addon (dlopen of a 700 KB C++ shared library, its relocations) and its kernel round trips, ' +
-      'and vnet-module status also runs modinfo. Bundling and the code cache are done; what would remove the rest is a V8 startup snapshot ' +
-      '(`node --build-snapshot`, Node ≥ 18.8), which the bin/ shims cannot ask for with a plain `#!/usr/bin/env node` line: not done. ' +
-      'vnet-echo, the slowest here, also resolves the generic-netlink family and sets up its Ctrl-C handling (signal handlers, an AbortController) before its one ' +
-      'round trip; it was not profiled further.',
+      'Measured apart in the 6.1 guest on 2026-12-05 (node -e 0 took 250 to 330 ms there): the bundle compiled with its code cache in 17 ms (100 ms without) ' +
+      'and ran its top level in 40 ms (118 ms without), the loader module (dist/bundle/load.js) cost 15 to 25 ms, the addon\'s dlopen 30 ms; commander\'s ' +
+      'setup and the command itself take the rest. A real call adds the addon and its kernel round trips; vnet-module status, the slowest, also starts modinfo, ' +
+      'a process of its own. Bundling and the code cache are done; what would remove most of the rest is a V8 startup snapshot (`node --build-snapshot`), ' +
+      'which must be given to node when it starts (`node --snapshot-blob FILE`), before a `#!/usr/bin/env node` shim runs a line: it cannot be used without ' +
+      'starting Node twice, so it is not done.',
     crowd:
       'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
       'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
