@@ -210,7 +210,8 @@ async function measure(o) {
     case: 'meta',
     rounds: o.rounds,
     seconds: Math.round((Date.now() - t0) / 1000),
-    commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`,
+    // (the bench's own outputs, the doc and its plot, do not count)
+    commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/performance.md', ':!docs/performance.svg') ? ' + uncommitted changes' : ''}`,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     host: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}`,

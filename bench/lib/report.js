@@ -89,8 +89,11 @@ function markdown({ goals, tables, env, notes, plotFile, commit, command, date, 
   if (load) {
     out.push(
       `**Host load during this run**: the 1-minute load average, sampled every 15 s (${load.samples} samples), was ${load.median.toFixed(2)} ` +
-        `(median; ${load.min.toFixed(2)} to ${load.max.toFixed(2)}) on ${load.cores} cores, and ${load.otherQemu} lab VM(s) other than the bench's own ran meanwhile ` +
-        "(other engineers' test suites on the same machine). The guest's vCPUs got what was left of the cores: a ratio within a round holds " +
+        `(median; ${load.min.toFixed(2)} to ${load.max.toFixed(2)}) on ${load.cores} cores, and ` +
+        (load.otherQemu
+          ? `${load.otherQemu} lab VM(s) other than the bench's own ran meanwhile (other engineers' test suites on the same machine). `
+          : 'no lab VM other than the bench\'s own ran meanwhile. ') +
+        "The guest's vCPUs got what was left of the cores: a ratio within a round holds " +
         'only as far as the load stayed even across it, and the spreads below show how far that was.',
     );
     out.push('');
