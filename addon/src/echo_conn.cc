@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "genl_socket.h"
+#include "nl_io.h"
 #include "nl_message.h"
 #include "nl_reply.h"
 
@@ -44,27 +45,7 @@ EchoConn::EchoConn() {
                      "' is not registered: is the vnet module loaded?");
     }
   }
-  CountSyscall();
-  fd_.reset(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC));
-  if (!fd_) ThrowErrno("socket(AF_NETLINK)");
-  struct sockaddr_nl sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.nl_family = AF_NETLINK;
-  CountSyscall();
-  if (::bind(fd_.get(), reinterpret_cast<struct sockaddr*>(&sa), sizeof sa) < 0) {
-    ThrowErrno("bind(AF_NETLINK)");
-  }
-  socklen_t salen = sizeof sa;
-  CountSyscall();
-  if (::getsockname(fd_.get(), reinterpret_cast<struct sockaddr*>(&sa), &salen) < 0) {
-    ThrowErrno("getsockname(AF_NETLINK)");
-  }
-  pid_ = sa.nl_pid;
-  int one = 1;
-  CountSyscall();
-  (void)::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
-  CountSyscall();
-  (void)::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+  fd_ = nl::OpenNetlink(NETLINK_GENERIC, &pid_);
   buf_.resize(kBatch * kSlot);
 }
 

@@ -12,32 +12,38 @@
 
 namespace vnet::nl {
 
-SocketIo::SocketIo(int protocol, int recv_timeout_ms) {
+Fd OpenNetlink(int protocol, uint32_t* pid) {
   CountSyscall();
-  fd_.reset(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
-  if (!fd_) ThrowErrno("socket(AF_NETLINK)");
+  Fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
+  if (!fd) ThrowErrno("socket(AF_NETLINK)");
 
   struct sockaddr_nl sa;
   std::memset(&sa, 0, sizeof sa);
   sa.nl_family = AF_NETLINK;
   CountSyscall();
-  if (::bind(fd_.get(), reinterpret_cast<struct sockaddr*>(&sa), sizeof sa) < 0) {
+  if (::bind(fd.get(), reinterpret_cast<struct sockaddr*>(&sa), sizeof sa) < 0) {
     ThrowErrno("bind(AF_NETLINK)");
   }
   socklen_t salen = sizeof sa;
   CountSyscall();
-  if (::getsockname(fd_.get(), reinterpret_cast<struct sockaddr*>(&sa), &salen) < 0) {
+  if (::getsockname(fd.get(), reinterpret_cast<struct sockaddr*>(&sa), &salen) < 0) {
     ThrowErrno("getsockname(AF_NETLINK)");
   }
-  pid_ = sa.nl_pid;
+  *pid = sa.nl_pid;
 
   // Extended acks (the kernel's error text) and capped acks (the error
   // does not echo our whole request).  Both are optional for the kernel
   // (4.12 / 4.3); without them errors still work, just without the text.
   int one = 1;
-  (void)SetOption(SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
-  (void)SetOption(SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+  CountSyscall();
+  (void)::setsockopt(fd.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+  CountSyscall();
+  (void)::setsockopt(fd.get(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+  return fd;
+}
 
+SocketIo::SocketIo(int protocol, int recv_timeout_ms) {
+  fd_ = OpenNetlink(protocol, &pid_);
   // Requests wait in a blocking recvmmsg bounded by the socket itself: no
   // poll() per request.  A signal then ends the wait with EINTR (a socket
   // receive with a timeout is never restarted, SA_RESTART or not).

@@ -50,6 +50,12 @@ class Io {
 };
 
 // A real AF_NETLINK socket.
+// socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, protocol), bound (the kernel
+// picks the port id, returned in *pid), with NETLINK_EXT_ACK and
+// NETLINK_CAP_ACK (optional: without them errors come without text).
+// Throws SysError.  SocketIo's and the EchoSocket's (echo_conn.cc).
+Fd OpenNetlink(int protocol, uint32_t* pid);
+
 class SocketIo : public Io {
  public:
   // The largest datagram taken whole: netlink dumps fill at most
