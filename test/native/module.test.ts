@@ -442,29 +442,39 @@ describeVm('the addon against the module: cost, asynchronous API, overruns', () 
   });
 
   test('a subscription keeps the process alive until stop(), unless unref()ed', async () => {
-    const run = (body: string): Promise<{ code: number | null; signal: string | null; ms: number }> =>
+    // Each child says "ready" once its subscription is made; the one that
+    // must stay alive is killed 3 s after that.  The others must end on
+    // their own: 15 s is only a safety net (three Node starts in parallel
+    // under TCG on a loaded host took more than 3 s once).
+    const run = (body: string, killAfterReadyMs: number): Promise<{ code: number | null; signal: string | null; ms: number }> =>
       new Promise((resolve) => {
         const script = `
           const b = require(${JSON.stringify(path.join(ROOT, 'dist', 'binding', 'native.js'))}).loadNativeBinding();
           const g = b.openGenl();
-          ${body}`;
+          ${body}
+          process.stdout.write('ready\\n');`;
         const t0 = Date.now();
-        const p = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
-        const kill = setTimeout(() => p.kill('SIGTERM'), 3000);
+        const p = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let kill = setTimeout(() => p.kill('SIGTERM'), 15000);
+        p.stdout.on('data', (d: Buffer) => {
+          if (!d.toString().includes('ready')) return;
+          clearTimeout(kill);
+          kill = setTimeout(() => p.kill('SIGTERM'), killAfterReadyMs);
+        });
         p.on('close', (code, signal) => {
           clearTimeout(kill);
           resolve({ code, signal, ms: Date.now() - t0 });
         });
       });
     const [kept, unrefd, stopped] = await Promise.all([
-      run('g.watch(() => {});'),
-      run('g.watch(() => {}).unref();'),
-      run('const s = g.watch(() => {}); setTimeout(() => s.stop(), 200);'),
+      run('g.watch(() => {});', 3000),
+      run('g.watch(() => {}).unref();', 15000),
+      run('const s = g.watch(() => {}); setTimeout(() => s.stop(), 200);', 15000),
     ]);
-    expect(kept.signal).toBe('SIGTERM'); // still running after 3 s
+    expect(kept.signal).toBe('SIGTERM'); // still running 3 s after it subscribed
     expect(unrefd).toMatchObject({ code: 0, signal: null });
     expect(stopped).toMatchObject({ code: 0, signal: null });
-  }, 20000);
+  }, 40000);
 
   test('a listener that throws raises an uncaughtException, as any callback would', () => {
     const script = `
