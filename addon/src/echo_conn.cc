@@ -93,16 +93,7 @@ std::optional<EchoReply> EchoConn::Receive(int timeout_ms) {
 }
 
 unsigned EchoConn::ReadBatch() {
-  for (unsigned i = 0; i < kBatch; i++) {
-    std::memset(&from_[i], 0, sizeof from_[i]);
-    iov_[i].iov_base = buf_.data() + i * kSlot;
-    iov_[i].iov_len = kSlot;
-    std::memset(&msgs_[i], 0, sizeof msgs_[i]);
-    msgs_[i].msg_hdr.msg_name = &from_[i];
-    msgs_[i].msg_hdr.msg_namelen = sizeof from_[i];
-    msgs_[i].msg_hdr.msg_iov = &iov_[i];
-    msgs_[i].msg_hdr.msg_iovlen = 1;
-  }
+  nl::PrepareRecv(msgs_, iov_, from_, buf_.data(), kBatch, kSlot);
   CountSyscall();
   int n = ::recvmmsg(fd_.get(), msgs_, kBatch, MSG_DONTWAIT | MSG_TRUNC, nullptr);
   if (n < 0) {

@@ -42,6 +42,20 @@ Fd OpenNetlink(int protocol, uint32_t* pid) {
   return fd;
 }
 
+void PrepareRecv(struct mmsghdr* msgs, struct iovec* iov, struct sockaddr_nl* from, uint8_t* buf,
+                 unsigned n, size_t slot) {
+  for (unsigned i = 0; i < n; i++) {
+    std::memset(&from[i], 0, sizeof from[i]);
+    iov[i].iov_base = buf + i * slot;
+    iov[i].iov_len = slot;
+    std::memset(&msgs[i], 0, sizeof msgs[i]);
+    msgs[i].msg_hdr.msg_name = &from[i];
+    msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+}
+
 SocketIo::SocketIo(int protocol, int recv_timeout_ms) {
   fd_ = OpenNetlink(protocol, &pid_);
   // Requests wait in a blocking recvmmsg bounded by the socket itself: no
@@ -89,16 +103,7 @@ int SocketIo::Recv(int wait, std::vector<Datagram>* out) {
     // is what is already queued.
     flags |= MSG_WAITFORONE;
   }
-  for (unsigned i = 0; i < kBatch; i++) {
-    std::memset(&from_[i], 0, sizeof from_[i]);
-    iov_[i].iov_base = buf_.data() + i * kMaxDatagram;
-    iov_[i].iov_len = kMaxDatagram;
-    std::memset(&msgs_[i], 0, sizeof msgs_[i]);
-    msgs_[i].msg_hdr.msg_name = &from_[i];
-    msgs_[i].msg_hdr.msg_namelen = sizeof from_[i];
-    msgs_[i].msg_hdr.msg_iov = &iov_[i];
-    msgs_[i].msg_hdr.msg_iovlen = 1;
-  }
+  PrepareRecv(msgs_, iov_, from_, buf_.data(), kBatch, kMaxDatagram);
   CountSyscall();
   int n = ::recvmmsg(fd_.get(), msgs_, kBatch, flags, nullptr);
   if (n < 0) return errno;

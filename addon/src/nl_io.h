@@ -56,6 +56,11 @@ class Io {
 // Throws SysError.  SocketIo's and the EchoSocket's (echo_conn.cc).
 Fd OpenNetlink(int protocol, uint32_t* pid);
 
+// Points n mmsghdrs for recvmmsg at n slots of slot bytes of buf, each
+// with its own sender address (from) and iovec.
+void PrepareRecv(struct mmsghdr* msgs, struct iovec* iov, struct sockaddr_nl* from, uint8_t* buf,
+                 unsigned n, size_t slot);
+
 class SocketIo : public Io {
  public:
   // The largest datagram taken whole: netlink dumps fill at most
