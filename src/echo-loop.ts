@@ -135,7 +135,7 @@ function loopTimes(ctx: Context, plan: EchoPlan): { start: bigint; deadline?: bi
 }
 
 /** Adds a flood step's round-trip sums (ns, as doubles) to S. */
-export function addRttSums(s: RttStats, r: FloodStep['rtt']): void {
+function addRttSums(s: RttStats, r: FloodStep['rtt']): void {
   if (r.count === 0) return;
   const min = BigInt(Math.round(r.min));
   const max = BigInt(Math.round(r.max));

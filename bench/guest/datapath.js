@@ -34,6 +34,8 @@
  * of a frame on that path.  Sizes are pktgen's pkt_size (the frame without
  * its FCS): 60 and 1514, i.e. 64 and 1518 bytes on the wire.
  */
+const fs = require('node:fs');
+
 const { pktgen, sh, quiet, log, emit, waitFor } = require('./sys');
 
 /**
@@ -71,21 +73,17 @@ function setupVeth() {
 
 const CLOCKSOURCE = '/sys/devices/system/clocksource/clocksource0';
 
-/** The guest's clocksources: the current one and those it may switch to. */
-function clocksources() {
-  return {
-    current: sh('cat', `${CLOCKSOURCE}/current_clocksource`).trim(),
-    available: sh('cat', `${CLOCKSOURCE}/available_clocksource`).trim().split(/\s+/),
-  };
-}
+const readSys = (file) => fs.readFileSync(`${CLOCKSOURCE}/${file}`, 'utf8').trim();
+/** The clocksources this boot offers (tsc only with tsc=reliable): read once. */
+let available;
 
-/** Switches to NAME when the guest has it (tsc only with tsc=reliable); returns the current one. */
+/** Switches to NAME when the guest has it; returns the current one. */
 function useClocksource(name) {
-  const cs = clocksources();
-  if (cs.current !== name && cs.available.includes(name)) {
-    require('node:fs').writeFileSync(`${CLOCKSOURCE}/current_clocksource`, name);
-  }
-  return clocksources().current;
+  available ??= readSys('available_clocksource').split(/\s+/);
+  const current = readSys('current_clocksource');
+  if (current === name || !available.includes(name)) return current;
+  fs.writeFileSync(`${CLOCKSOURCE}/current_clocksource`, name);
+  return readSys('current_clocksource');
 }
 
 /** Puts the topology in the state PATH needs; returns the device pktgen sends into. */
