@@ -3,25 +3,30 @@
  * the typed `VnetBinding`.  The addon is found at, in order:
  *
  *   $VNET_ADDON                            (an explicit path, if set)
- *   node-gyp-build's pick in <root>:       (the standard prebuild loader)
- *     build/Release/*.node                 (cmake-js: a development build,
- *     build/Debug/*.node                    or the install-time fallback)
+ *   the files this package itself makes, in node-gyp-build's order:
+ *     build/Release/vnet.node              (cmake-js: a development build,
+ *     build/Debug/vnet.node                 or the install-time fallback)
  *     prebuilds/linux-<arch>/node.napi.glibc.node   (shipped in the npm
- *                                           package, scripts/prebuild.js)
+ *                                           package, scripts/prebuild.js;
+ *                                           not on musl, as node-gyp-build)
+ *   node-gyp-build's pick in <root>        (the standard prebuild loader:
+ *                                           its other names and tags)
  *   <root>/build/gyp/build/Release/vnet.node  (node-gyp, scripts/build-gyp.js)
  *
  * where <root> is the package root: this file lives in src/binding/ (ts-jest)
  * or dist/binding/ (tsc), two levels below it either way.
+ *
+ * The known files are looked at first, by name, and node-gyp-build is only
+ * loaded when none of them is there: its path() reads the package.json
+ * through require() and lists directories, and in the lab guest (qemu TCG)
+ * loading it and calling it took 60 ms, more than the addon's dlopen, in
+ * every command that talks to the kernel (issue 9, docs/performance.md).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { VnetSystemError } from './errors';
 import type { VnetBinding } from './types';
-
-// node-gyp-build ships no type declarations; this is the one function used.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
 
 /** What the .node file exports before it is typed. */
 interface RawAddon {
@@ -36,20 +41,38 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 /** node-gyp-build's choice in `root`, or why there is none. */
 function standardPick(root: string): { path?: string; reason?: string } {
   try {
+    // Loaded here, not at the top: most starts never need it (see above).
+    // node-gyp-build ships no type declarations; this is the one function used.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
     return { path: nodeGypBuild.path(root) };
   } catch (e) {
     return { reason: (e instanceof Error ? e.message : String(e)).trim().split('\n')[0] };
   }
 }
 
-/** The candidate paths, in search order. */
+/**
+ * The files this package makes that exist in `root`, in node-gyp-build's
+ * order (build/Release, build/Debug, then prebuilds/).  The prebuilt
+ * binaries are glibc builds: on musl, node-gyp-build's test for it
+ * (/etc/alpine-release) leaves them out as it does.
+ */
+function knownFiles(root: string): string[] {
+  const list = [path.join(root, 'build', 'Release', 'vnet.node'), path.join(root, 'build', 'Debug', 'vnet.node')];
+  if (process.platform === 'linux' && !fs.existsSync('/etc/alpine-release')) {
+    list.push(path.join(root, 'prebuilds', `linux-${process.arch}`, 'node.napi.glibc.node'));
+  }
+  return list.filter((f) => fs.existsSync(f));
+}
+
+const explicitAddon = (): string[] => (process.env.VNET_ADDON ? [path.resolve(process.env.VNET_ADDON)] : []);
+const gypFile = (root: string): string => path.join(root, 'build', 'gyp', 'build', 'Release', 'vnet.node');
+
+/** The candidate paths, in search order (node-gyp-build asked only when no known file exists). */
 export function addonCandidates(root: string = PROJECT_ROOT): string[] {
-  const list: string[] = [];
-  if (process.env.VNET_ADDON) list.push(path.resolve(process.env.VNET_ADDON));
-  const pick = standardPick(root);
-  if (pick.path) list.push(pick.path);
-  list.push(path.join(root, 'build', 'gyp', 'build', 'Release', 'vnet.node'));
-  return list;
+  const known = knownFiles(root);
+  const pick = known.length ? undefined : standardPick(root).path;
+  return [...explicitAddon(), ...known, ...(pick ? [pick] : []), gypFile(root)];
 }
 
 /** How to get a binary: a development checkout builds it, an installed
@@ -104,19 +127,28 @@ let cached: VnetBinding | undefined;
 export function loadNativeBinding(): VnetBinding {
   if (cached) return cached;
   const tried: { path: string; reason: string }[] = [];
-  const pick = standardPick(PROJECT_ROOT);
-  if (pick.reason) tried.push({ path: path.join(PROJECT_ROOT, 'prebuilds'), reason: pick.reason });
-  for (const file of addonCandidates()) {
+  const attempt = (file: string): VnetBinding | undefined => {
     if (!fs.existsSync(file)) {
       tried.push({ path: file, reason: 'not found' });
-      continue;
+      return undefined;
     }
     try {
-      cached = loadAddonFrom(file);
-      return cached;
+      return loadAddonFrom(file);
     } catch (e) {
       tried.push({ path: file, reason: e instanceof Error ? e.message : String(e) });
+      return undefined;
     }
+  };
+  for (const file of [...explicitAddon(), ...knownFiles(PROJECT_ROOT)]) {
+    cached = attempt(file);
+    if (cached) return cached;
+  }
+  // None of the known files loaded: node-gyp-build's wider search, then node-gyp's build.
+  const pick = standardPick(PROJECT_ROOT);
+  if (pick.reason) tried.push({ path: path.join(PROJECT_ROOT, 'prebuilds'), reason: pick.reason });
+  for (const file of [...(pick.path && !tried.some((t) => t.path === pick.path) ? [pick.path] : []), gypFile(PROJECT_ROOT)]) {
+    cached = attempt(file);
+    if (cached) return cached;
   }
   throw new AddonLoadError(tried);
 }
