@@ -127,12 +127,20 @@ function notes(recs, env) {
       (versionRatio
         ? `What every command pays before doing anything shows in \`vnet-monitor --version\`: ${versionRatio}× node -e 0 in the guest against about 1.1× on the host. `
         : '') +
-      'Measured apart in the 6.1 guest on 2026-12-05 (node -e 0 took 250 to 330 ms there): the bundle compiled with its code cache in 17 ms (100 ms without) ' +
-      'and ran its top level in 40 ms (118 ms without), the loader module (dist/bundle/load.js) cost 15 to 25 ms, the addon\'s dlopen 30 ms; commander\'s ' +
-      'setup and the command itself take the rest. A real call adds the addon and its kernel round trips; vnet-module status, the slowest, also starts modinfo, ' +
-      'a process of its own. Bundling and the code cache are done; what would remove most of the rest is a V8 startup snapshot (`node --build-snapshot`), ' +
-      'which must be given to node when it starts (`node --snapshot-blob FILE`), before a `#!/usr/bin/env node` shim runs a line: it cannot be used without ' +
-      'starting Node twice, so it is not done.',
+      'Measured apart in the 6.1 guest on 2026-12-06 (node -e 0 took 245 to 340 ms there; each part as the fastest of 5 runs): Node takes about 40 ms ' +
+      'from the end of its bootstrap to a script\'s first line, as it does for -e; then reading the 265 KB bundle costs 10 to 15 ms and its 147 KB code ' +
+      'cache 9 ms (the guest copies file data at about 20 MB/s), compiling with the cache 11 ms (100 without), the top level 21 to 27 ms, commander\'s ' +
+      'setup and --version 17 to 22 ms. A real call (vnetconfig vnet0) adds 82 to 90 ms: the addon\'s dlopen and initialisation about 20 ms, the kernel ' +
+      'round trips, their results and the output the rest. Under TCG every regular expression that runs twice is compiled to machine code, 1 to 5 ms ' +
+      'each (commander parses every option\'s flags with three); the V8 flags that would stop it (--regexp-interpret-all, a higher ' +
+      '--regexp-tier-up-ticks) change V8\'s flag hash, which makes V8 reject every code cache, Node\'s own for its built-in modules included: ' +
+      'all commands measured slower with them. vnet-module status, the slowest, also loads node:child_process (about 50 ms here) and starts modinfo ' +
+      '(52 ms on its own). Done: bundling, the code cache, the addon found by name, without node-gyp-build (requiring it and one call of its path() took 60 ms in a fresh Node here; a real call made two), ' +
+      'the shim calling the loader directly. A minified bundle (115 KB) read in 4 ms instead of 10 to 15 but measured no faster overall, within the ' +
+      'spread, and is not used (stack traces keep their lines). What would remove most of the rest is a V8 startup snapshot (`node --build-snapshot`), ' +
+      'which must be given to node when it starts (`node --snapshot-blob FILE`), before a `#!/usr/bin/env node` shim runs a line, and must come from the ' +
+      'very Node binary that runs it (node refuses another\'s, where a code cache is only rejected): it cannot be used from an npm bin without starting ' +
+      'Node twice, so it is not done.',
     crowd:
       'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
       'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
