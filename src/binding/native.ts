@@ -127,11 +127,7 @@ let cached: VnetBinding | undefined;
 export function loadNativeBinding(): VnetBinding {
   if (cached) return cached;
   const tried: { path: string; reason: string }[] = [];
-  const attempt = (file: string): VnetBinding | undefined => {
-    if (!fs.existsSync(file)) {
-      tried.push({ path: file, reason: 'not found' });
-      return undefined;
-    }
+  const load = (file: string): VnetBinding | undefined => {
     try {
       return loadAddonFrom(file);
     } catch (e) {
@@ -139,17 +135,28 @@ export function loadNativeBinding(): VnetBinding {
       return undefined;
     }
   };
-  for (const file of [...explicitAddon(), ...knownFiles(PROJECT_ROOT)]) {
-    cached = attempt(file);
-    if (cached) return cached;
-  }
-  // None of the known files loaded: node-gyp-build's wider search, then node-gyp's build.
+  const loadIfThere = (file: string): VnetBinding | undefined => {
+    if (fs.existsSync(file)) return load(file);
+    tried.push({ path: file, reason: 'not found' });
+    return undefined;
+  };
+  const firstLoaded = (files: string[], how: (f: string) => VnetBinding | undefined): VnetBinding | undefined => {
+    for (const f of files) {
+      const b = how(f);
+      if (b) return b;
+    }
+    return undefined;
+  };
+  // knownFiles() has checked that its files exist: one stat each
+  cached = firstLoaded(explicitAddon(), loadIfThere) ?? firstLoaded(knownFiles(PROJECT_ROOT), load);
+  if (cached) return cached;
+  // None of them loaded: node-gyp-build's wider search (its pick may be a
+  // known file that just failed), then node-gyp's build.
   const pick = standardPick(PROJECT_ROOT);
   if (pick.reason) tried.push({ path: path.join(PROJECT_ROOT, 'prebuilds'), reason: pick.reason });
-  for (const file of [...(pick.path && !tried.some((t) => t.path === pick.path) ? [pick.path] : []), gypFile(PROJECT_ROOT)]) {
-    cached = attempt(file);
-    if (cached) return cached;
-  }
+  const rest = pick.path && !tried.some((t) => t.path === pick.path) ? [pick.path] : [];
+  cached = firstLoaded([...rest, gypFile(PROJECT_ROOT)], loadIfThere);
+  if (cached) return cached;
   throw new AddonLoadError(tried);
 }
 
