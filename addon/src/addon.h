@@ -5,6 +5,8 @@
 
 #include <napi.h>
 
+#include <cstdint>
+
 namespace vnet {
 
 struct AddonData {
@@ -16,6 +18,10 @@ struct AddonData {
   Napi::FunctionReference subscriptionClass;
   // The JS class of EchoSocket objects (genl_echo.cc).
   Napi::FunctionReference echoClass;
+  // How many times enterNetns() has moved this environment's thread to
+  // another network namespace (netns.cc): a socket opened at another
+  // count belongs to another namespace.
+  uint64_t netnsMoves = 0;
 };
 
 AddonData& Data(Napi::Env env);

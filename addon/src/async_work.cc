@@ -14,9 +14,13 @@ PromiseWorker::PromiseWorker(Napi::Env env, const char* name, Run run, Done done
       done_(std::move(done)),
       name_(name) {}
 
+PromiseWorker* PromiseWorker::Create(Napi::Env env, const char* name, Run run, Done done) {
+  return new PromiseWorker(env, name, std::move(run), std::move(done));
+}
+
 Napi::Value PromiseWorker::Start(Napi::Env env, const char* name, Run run, Done done) {
-  auto* w = new PromiseWorker(env, name, std::move(run), std::move(done));
-  Napi::Promise p = w->deferred_.Promise();
+  PromiseWorker* w = Create(env, name, std::move(run), std::move(done));
+  Napi::Promise p = w->promise();
   w->Queue();  // deleted by Node-API after OnOK / OnError
   return p;
 }

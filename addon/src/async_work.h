@@ -3,8 +3,9 @@
 // Napi::AsyncWorker; the addon itself uses no libuv symbol), and the
 // Promise settles on the JS thread: resolved with what `done` builds from
 // the work's result, or rejected with the VnetSystemError of the SysError
-// the work threw.  A JS exception before the work starts (argument
-// validation) rejects the Promise too: an async method never throws.
+// the work threw.  A JS exception or a SysError before the work starts
+// (argument validation, opening the socket) rejects the Promise too: an
+// async method never throws.
 #ifndef VNET_ADDON_ASYNC_WORK_H
 #define VNET_ADDON_ASYNC_WORK_H
 
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "errors.h"
 #include "syserror.h"
 
 namespace vnet {
@@ -25,15 +27,21 @@ class PromiseWorker : public Napi::AsyncWorker {
 
   // Queues run; returns the Promise.
   static Napi::Value Start(Napi::Env env, const char* name, Run run, Done done);
+  // The same, to be queued later (Queue(), on the JS thread); until then
+  // the Promise stays pending.  Node-API deletes it once settled.
+  static PromiseWorker* Create(Napi::Env env, const char* name, Run run, Done done);
+  Napi::Promise promise() const { return deferred_.Promise(); }
 
-  // Runs start() (validation, then Start); a JS exception it throws
-  // becomes a rejected Promise.
+  // Runs start() (validation, opening the socket, then Start); a JS
+  // exception or a SysError it throws becomes a rejected Promise.
   template <typename F>
   static Napi::Value Guard(Napi::Env env, F&& start) {
     try {
       return start();
     } catch (const Napi::Error& e) {
       return Rejected(env, e.Value());
+    } catch (const SysError& e) {
+      return Rejected(env, ToJsError(env, e).Value());
     }
   }
   static Napi::Value Rejected(Napi::Env env, Napi::Value reason);

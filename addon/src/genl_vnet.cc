@@ -9,6 +9,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -30,18 +31,13 @@ namespace vnet {
 namespace {
 
 // An opened and resolved socket, handed to the constructor by
-// openGenlAsync() (the resolution ran on a worker thread).
+// openGenlAsync() (opened on the JS thread, resolved on a worker thread),
+// and the namespace moves of the JS thread when it was opened.
 struct Opened {
   std::unique_ptr<nl::NlSocket> sock;
   nl::GenlFamily family;
+  uint64_t netns_moves = 0;
 };
-
-Opened OpenVnet() {
-  Opened o;
-  o.sock = std::make_unique<nl::NlSocket>(NETLINK_GENERIC);
-  o.family = ResolveVnet(*o.sock);
-  return o;
-}
 
 class GenlSocketWrap : public Napi::ObjectWrap<GenlSocketWrap> {
  public:
@@ -76,11 +72,15 @@ class GenlSocketWrap : public Napi::ObjectWrap<GenlSocketWrap> {
       Opened o;
       if (info.Length() > 0 && info[0].IsExternal()) {
         o = std::move(*info[0].As<Napi::External<Opened>>().Data());
+        o.sock->set_retry_eintr(false);  // now the JS thread's
       } else {
-        o = OpenVnet();
+        o.sock = std::make_unique<nl::NlSocket>(NETLINK_GENERIC);
+        o.family = ResolveVnet(*o.sock);
+        o.netns_moves = Data(info.Env()).netnsMoves;
       }
       sock_ = std::move(o.sock);
       family_ = std::move(o.family);
+      netns_moves_ = o.netns_moves;
     });
   }
   // The finalizer: ~NlSocket closes the fd if close() was never called;
@@ -97,6 +97,16 @@ class GenlSocketWrap : public Napi::ObjectWrap<GenlSocketWrap> {
 
   void CheckOpen(const char* syscall) const {
     if (!sock_->is_open()) throw SysError(EBADF, syscall, {}, {}, "GenlSocket is closed");
+  }
+
+  // Before opening a socket for the object: it must be in the object's
+  // namespace, the one its own socket was opened in.
+  void CheckSameNetns(Napi::Env env, const char* syscall) const {
+    if (Data(env).netnsMoves != netns_moves_) {
+      throw SysError(EXDEV, syscall, {}, {},
+                     "this GenlSocket was opened in the network namespace that "
+                     "enterNetns() has since left: open another one");
+    }
   }
 
   // ------------------------------------------------------------ synchronous
@@ -192,22 +202,35 @@ class GenlSocketWrap : public Napi::ObjectWrap<GenlSocketWrap> {
   }
 
   // ----------------------------------------------------------- asynchronous
-  // Each runs on a worker thread with a socket of its own from the pool;
-  // arguments are copied (validated) here, on the JS thread.
+  // Each runs on a worker thread with a socket of its own from the pool,
+  // granted on the JS thread, where a new one is opened in the GenlSocket's
+  // namespace (socket_pool.h); arguments are copied (validated) here.
+  // Once enterNetns() has moved the JS thread elsewhere, a new socket
+  // would belong to the other namespace: EXDEV (CheckSameNetns), where the
+  // synchronous forms go on using the object's own socket, in its own.
 
   template <typename R, typename Op, typename ToJs>
   Napi::Value Async(Napi::Env env, const char* syscall, Op op, ToJs to_js) {
+    CheckSameNetns(env, syscall);
+    // The grant is filled in before the work is queued, and released with
+    // the work, on this thread: the socket goes back to the pool then.
+    auto grant = std::make_shared<SocketPool::Grant>();
     auto result = std::make_shared<R>();
-    std::shared_ptr<SocketPool> pool = pool_;
     uint16_t family = family_.id;
-    std::string call = syscall;
-    return PromiseWorker::Start(
+    PromiseWorker* w = PromiseWorker::Create(
         env, syscall,
-        [result, pool, family, call, op]() {
-          SocketPool::Lease sock = pool->Acquire(call);
-          *result = op(*sock, family);
+        [grant, result, family, op]() {
+          if (grant->error) throw *grant->error;
+          *result = op(**grant->lease, family);
         },
         [result, to_js](Napi::Env e) -> Napi::Value { return to_js(e, *result); });
+    Napi::Promise promise = w->promise();
+    pool_->Submit(syscall, [w, grant](SocketPool::Grant g) {
+      if (g.lease) grant->lease.emplace(std::move(*g.lease));
+      grant->error = std::move(g.error);
+      w->Queue();
+    });
+    return promise;
   }
 
   Napi::Value EchoAsync(const Napi::CallbackInfo& info) {
@@ -268,6 +291,7 @@ class GenlSocketWrap : public Napi::ObjectWrap<GenlSocketWrap> {
     if (!info[1].IsUndefined()) FunctionValue(env, info[1], "onError");
     return Guard(env, [&]() -> Napi::Value {
       CheckOpen("setsockopt(NETLINK_ADD_MEMBERSHIP)");
+      CheckSameNetns(env, "setsockopt(NETLINK_ADD_MEMBERSHIP)");
       std::shared_ptr<WatchCore> core;
       Napi::Object sub = StartWatch(env, family_.id, EventsGroup(), listener, info[1], &core);
       watches_.push_back(core);
@@ -288,6 +312,7 @@ class GenlSocketWrap : public Napi::ObjectWrap<GenlSocketWrap> {
   std::unique_ptr<nl::NlSocket> sock_;
   std::shared_ptr<SocketPool> pool_ = std::make_shared<SocketPool>(NETLINK_GENERIC);
   nl::GenlFamily family_;
+  uint64_t netns_moves_ = 0;
   bool subscribed_ = false;
   uint64_t lost_reported_ = 0;
   std::vector<std::weak_ptr<WatchCore>> watches_;
@@ -298,16 +323,20 @@ Napi::Value OpenGenl(const Napi::CallbackInfo& info) {
   return Data(info.Env()).genlClass.New({});
 }
 
-// openGenlAsync(): the same, the socket set up and the family resolved on
-// a worker thread.
+// openGenlAsync(): the same, the socket opened here (in this thread's
+// namespace) and the family resolved on a worker thread.
 Napi::Value OpenGenlAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto opened = std::make_shared<Opened>();
-  return PromiseWorker::Start(
-      env, "genl_ctrl_resolve", [opened] { *opened = OpenVnet(); },
-      [opened](Napi::Env e) -> Napi::Value {
-        return Data(e).genlClass.New({Napi::External<Opened>::New(e, opened.get())});
-      });
+  return PromiseWorker::Guard(env, [&] {
+    auto opened = std::make_shared<Opened>();
+    opened->sock = OpenWorkerSocket(NETLINK_GENERIC);
+    opened->netns_moves = Data(env).netnsMoves;
+    return PromiseWorker::Start(
+        env, "genl_ctrl_resolve", [opened] { opened->family = ResolveVnet(*opened->sock); },
+        [opened](Napi::Env e) -> Napi::Value {
+          return Data(e).genlClass.New({Napi::External<Opened>::New(e, opened.get())});
+        });
+  });
 }
 
 }  // namespace

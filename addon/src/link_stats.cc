@@ -18,6 +18,7 @@
 #include "async_work.h"
 #include "errors.h"
 #include "genl_socket.h"
+#include "socket_pool.h"
 #include "syserror.h"
 
 namespace vnet {
@@ -26,9 +27,9 @@ namespace {
 
 constexpr const char* kGetLink = "rtnl RTM_GETLINK";
 
-// Plain C++: runs on the JS thread or a worker thread.
-struct rtnl_link_stats64 ReadLinkStats(const std::string& ifname) {
-  nl::NlSocket sock(NETLINK_ROUTE);
+// Plain C++: runs on the JS thread or a worker thread, with a socket
+// opened on the JS thread (the namespace is the socket's).
+struct rtnl_link_stats64 ReadLinkStats(nl::NlSocket& sock, const std::string& ifname) {
   nl::MsgBuilder req(RTM_GETLINK, 0);
   struct ifinfomsg ifi;
   std::memset(&ifi, 0, sizeof ifi);
@@ -73,16 +74,20 @@ Napi::Object LinkStatsToJs(Napi::Env env, const struct rtnl_link_stats64& s) {
 Napi::Value LinkStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string ifname = IfNameArg(info, 0);
-  return Guard(env, [&]() -> Napi::Value { return LinkStatsToJs(env, ReadLinkStats(ifname)); });
+  return Guard(env, [&]() -> Napi::Value {
+    nl::NlSocket sock(NETLINK_ROUTE);
+    return LinkStatsToJs(env, ReadLinkStats(sock, ifname));
+  });
 }
 
 Napi::Value LinkStatsAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return PromiseWorker::Guard(env, [&] {
     std::string ifname = IfNameArg(info, 0);
+    std::shared_ptr<nl::NlSocket> sock = OpenWorkerSocket(NETLINK_ROUTE);
     auto s = std::make_shared<struct rtnl_link_stats64>();
     return PromiseWorker::Start(
-        env, kGetLink, [ifname, s] { *s = ReadLinkStats(ifname); },
+        env, kGetLink, [sock, ifname, s] { *s = ReadLinkStats(*sock, ifname); },
         [s](Napi::Env e) -> Napi::Value { return LinkStatsToJs(e, *s); });
   });
 }

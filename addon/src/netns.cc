@@ -2,11 +2,14 @@
 // does, on the calling (main) thread.  Every socket the addon opens
 // afterwards on that thread (ioctl, rtnetlink, generic netlink) belongs to
 // that namespace; sockets opened before keep theirs, so the CLIs call this
-// first, before anything else reaches the kernel.
+// first, before anything else reaches the kernel.  The asynchronous forms
+// open their sockets here too, on the calling thread, never on libuv's
+// worker threads: those stay in the namespace they started in.
 //
 // NAME is looked up as /run/netns/NAME (ip netns add's bind mount); an
 // absolute path (/proc/PID/ns/net) is taken as is.  Only this thread
-// moves: the addon never opens sockets from other threads.  /sys is NOT
+// moves: the addon never opens sockets from other threads (a watch()'s
+// thread and the worker threads use sockets opened on this one).  /sys is NOT
 // switched (sysfs shows the namespace it was mounted in), which is why the
 // CLIs read everything through netlink and ioctls.
 #include <fcntl.h>
@@ -59,6 +62,7 @@ Napi::Value EnterNetns(const Napi::CallbackInfo& info) {
       throw SysError(err, "setns(CLONE_NEWNET)", {}, {},
                      "network namespace '" + path + "'");
     }
+    Data(env).netnsMoves++;
     return env.Undefined();
   });
 }

@@ -22,6 +22,7 @@
 #include "async_work.h"
 #include "errors.h"
 #include "genl_socket.h"
+#include "socket_pool.h"
 #include "syserror.h"
 #include "vnet_nl.h"
 
@@ -57,14 +58,10 @@ Napi::Value ResolveFamilyAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return PromiseWorker::Guard(env, [&] {
     std::string name = StringValue(env, info[0], "name");
+    std::shared_ptr<nl::NlSocket> sock = OpenWorkerSocket(NETLINK_GENERIC);
     auto f = std::make_shared<nl::GenlFamily>();
     return PromiseWorker::Start(
-        env, "genl_ctrl_resolve",
-        [name, f] {
-          nl::NlSocket sock(NETLINK_GENERIC);
-          sock.set_retry_eintr(true);
-          *f = nl::ResolveFamily(sock, name);
-        },
+        env, "genl_ctrl_resolve", [sock, name, f] { *f = nl::ResolveFamily(*sock, name); },
         [f](Napi::Env e) -> Napi::Value { return FamilyToJs(e, *f); });
   });
 }

@@ -15,7 +15,10 @@
  * work runs on a worker thread, each request on a socket of its own, and
  * the Promise rejects with the same VnetSystemError the synchronous form
  * throws; argument errors reject too, nothing is thrown), and events come
- * to a listener through `GenlSocket.watch()`.  The synchronous forms stay
+ * to a listener through `GenlSocket.watch()`.  A GenlSocket has at most 8
+ * requests in the kernel at once; the others wait their turn in order.
+ * Their sockets are opened on the calling thread, in its network namespace
+ * (see enterNetns()).  The synchronous forms stay
  * for the commands, where they are simpler.  The interface ioctls never
  * wait for I/O and are synchronous only.
  *
@@ -419,7 +422,9 @@ export interface VnetBinding {
   /**
    * setns(2) into a network namespace (/run/netns/NAME, or an absolute
    * path) on the calling thread, like `ip -n NAME`: sockets opened from
-   * then on belong to it.  Call it before anything else.
+   * then on belong to it, the asynchronous requests' included.  Call it
+   * before anything else: a GenlSocket opened before stays in the old
+   * namespace, and its asynchronous methods and watch() fail with EXDEV.
    */
   enterNetns(name: string): void;
 

@@ -404,6 +404,74 @@ describeVm('the addon against the module: cost, asynchronous API, overruns', () 
     expect((await rejected(s2.echoAsync('b'))).code).toBe('EBADF');
   });
 
+  test('a burst of requests holds at most 8 sockets; close() ends the waiting ones with EBADF', async () => {
+    const base = openFds();
+    const s2 = b.openGenl();
+    const before = openFds();
+    const msgs = Array.from({ length: 200 }, (_, i) => `b${i}`);
+    const all = Promise.all(msgs.map((m) => s2.echoAsync(m)));
+    // sockets are opened when a request is made (on this thread): at most 8
+    expect(openFds() - before).toBeLessThanOrEqual(8);
+    expect(await all).toEqual(msgs);
+    const inFlight = msgs.map((m) => s2.echoAsync(m).then(
+      (r) => r,
+      (e: VnetSystemError) => e.code,
+    ));
+    s2.close();
+    const out = await Promise.all(inFlight);
+    // the first 8 had their sockets and finish; the rest never start
+    expect(out.slice(0, 8)).toEqual(msgs.slice(0, 8));
+    expect(new Set(out.slice(8))).toEqual(new Set(['EBADF']));
+    expect(openFds()).toBe(base);
+  });
+
+  test('after enterNetns(), asynchronous requests go to the new namespace, or fail with EXDEV', () => {
+    // in a child (enterNetns moves the thread for good), whose worker
+    // threads started before it moved: they stay in this namespace
+    const NS = `vnet-async-${process.pid}`;
+    ip('netns', 'add', NS);
+    try {
+      ip('-n', NS, 'link', 'add', 'vnetns0', 'type', 'vnet');
+      const script = `
+        const m = { exports: {} };
+        process.dlopen(m, ${JSON.stringify(findAddon())});
+        const b = m.exports;
+        const code = (p) => p.then(() => 'ok', (e) => e.code);
+        (async () => {
+          await require('node:fs').promises.stat('/');
+          const before = b.openGenl();
+          b.enterNetns(process.argv[1]);
+          const g = await b.openGenlAsync();
+          const out = {
+            inside: (await g.getAsync('vnetns0')).ifname,
+            outside: await code(g.getAsync('vnet0')),
+            dump: (await g.dumpAsync()).map((s) => s.ifname),
+            stats: typeof (await b.linkStatsAsync('vnetns0')).tx_packets,
+            oldSync: before.get('vnet0').ifname,
+            oldAsync: await code(before.getAsync('vnet0')),
+            oldWatch: (() => { try { before.watch(() => {}); return 'ok'; } catch (e) { return e.code; } })(),
+          };
+          g.close();
+          before.close();
+          return out;
+        })().then((o) => process.stdout.write(JSON.stringify(o)), (e) => { console.error(e); process.exitCode = 1; });
+      `;
+      const r = spawnSync(process.execPath, ['-e', script, NS], { encoding: 'utf8', cwd: ROOT });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        inside: 'vnetns0',
+        outside: 'ENODEV',
+        dump: ['vnetns0'],
+        stats: 'bigint',
+        oldSync: 'vnet0',
+        oldAsync: 'EXDEV',
+        oldWatch: 'EXDEV',
+      });
+    } finally {
+      spawnSync('ip', ['netns', 'del', NS]);
+    }
+  });
+
   test('watch(): events as they come, nothing after stop()', async () => {
     const seen: VnetEvent[] = [];
     let wake: () => void = () => undefined;

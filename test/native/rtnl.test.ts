@@ -92,18 +92,27 @@ describe('enterNetns()', () => {
   afterAll(() => {
     spawnSync(IP, ['netns', 'del', NS]);
   });
+  /** an interface of this namespace that NS does not have */
+  const OUTSIDE = b.dumpLinks().find((l) => l.name !== 'lo')?.name ?? 'lo-missing';
 
-  /** Runs the addon in a child node: enterNetns(NS), then `code`. */
-  function inChild(code: string): unknown {
+  /**
+   * Runs the addon in a child node: `before`, enterNetns(NS), then `code`
+   * (async: what it returns is the result).
+   */
+  function inChild(code: string, before = '', ...args: string[]): unknown {
     const script = `
       const m = { exports: {} };
       process.dlopen(m, ${JSON.stringify(findAddon())});
       const b = m.exports;
-      b.enterNetns(process.argv[1]);
-      const out = (() => { ${code} })();
-      process.stdout.write(JSON.stringify(out, (k, v) => typeof v === 'bigint' ? String(v) : v));
+      (async () => {
+        ${before}
+        b.enterNetns(process.argv[1]);
+        ${code}
+      })().then((out) => {
+        process.stdout.write(JSON.stringify(out, (k, v) => typeof v === 'bigint' ? String(v) : v));
+      }, (e) => { console.error(e); process.exitCode = 1; });
     `;
-    const r = spawnSync(process.execPath, ['-e', script, NS], {
+    const r = spawnSync(process.execPath, ['-e', script, NS, ...args], {
       encoding: 'utf8',
       cwd: ROOT,
     });
@@ -129,6 +138,21 @@ describe('enterNetns()', () => {
       ['10.9.0.1', 0],
       ['10.9.0.2', 1],
     ]);
+  });
+
+  test('asynchronous requests go to that namespace too, not the worker thread\'s', () => {
+    // they run on libuv's worker threads, which setns() on the JS thread
+    // does not move once they exist (any earlier fs.promises call starts
+    // them): their sockets must come from the calling thread
+    const before = `await require('node:fs').promises.stat('/');`;
+    const out = inChild(`
+      const own = await b.linkStatsAsync('peer0');
+      const lo = await Promise.all([1, 2, 3, 4, 5].map(() => b.linkStatsAsync('lo')));
+      let outside;
+      try { await b.linkStatsAsync(process.argv[2]); } catch (e) { outside = e.code; }
+      return { own: typeof own.tx_packets, lo: lo.length, outside };
+    `, before, OUTSIDE) as Record<string, unknown>;
+    expect(out).toEqual({ own: 'bigint', lo: 5, outside: 'ENODEV' });
   });
 });
 
