@@ -120,8 +120,11 @@ function notes(recs, env) {
       (ceiling ? `The ceiling of pipelining from one thread, raw netlink with 16 requests per datagram, measured ${ceiling}× the libnl client in the same rounds` : 'See the raw-netlink rows') +
       (floodOfCeiling ? `, and vnet-echo -f reached ${floodOfCeiling} of it` : '') +
       '. vnet-echo -f runs its round trips in the addon (EchoSocket.flood: one sendto for the window, one recvmmsg for the replies, each checked and timed in C++), ' +
-      'and returns to JS once per 128 requests or 20 ms for the counts, the output and the event loop (Ctrl-C); what is left is Node\'s own start and exit, ' +
-      'which the rate\'s (N - 1) / (T(-c N) - T(-c 1)) cancels, and the step\'s N-API call.',
+      'and returns to JS once per 1024 requests or 20 ms for the counts, the output and the event loop (Ctrl-C): with 128 per return, as until 2026-12-06, ' +
+      'it measured about 15 % slower (76k against 88k round trips/s, 4 rounds in rotating order in one 6.1 guest). Node\'s own start and exit the rate\'s ' +
+      '(N - 1) / (T(-c N) - T(-c 1)) cancels. A profile of 300 000 requests in the guest (perf, cpu-clock, 128 per return) had half its samples in the kernel ' +
+      '(the requests\' handling, allocating and copying the replies), a quarter in Node and V8 (the steps\' results, event-loop turns, optimising compiles, the start), ' +
+      'a tenth in the addon and the rest in the C and C++ allocators: the raw C client has the kernel\'s half alone.',
     'cli-host': 'Node\'s own start (V8, the bootstrap) is the floor; a command adds its bundle (read with its code cache), commander\'s parse and the output.',
     'cli-guest':
       (versionRatio

@@ -1,5 +1,6 @@
 import { run as reset } from '../../src/commands/vnet-reset-stats';
 import { fillTo, padPattern, run as echo } from '../../src/commands/vnet-echo';
+import { FLOOD_TICK_REPLIES } from '../../src/echo-loop';
 import { FakeBinding, runCmd, standardKernel, sysErr, mutations } from './harness';
 
 describe('vnet-reset-stats', () => {
@@ -194,15 +195,16 @@ describe('vnet-echo', () => {
     expect(r.stdout).toContain('\n--- vnet_nl echo statistics ---\n100 sent, 90 received, 10% loss\n');
   });
 
-  test('-f runs its round trips in the addon: a flood step per 128 requests, no per-reply call, the window kept full', async () => {
+  test('-f runs its round trips in the addon: a flood step per 1024 requests, no per-reply call, the window kept full', async () => {
     const k = standardKernel();
-    const r = await runCmd(echo, ['-f', '-q', '-c', '1000'], k);
-    expect(r.stdout).toContain('\n1000 sent, 1000 received, 0% loss\n');
+    const r = await runCmd(echo, ['-f', '-q', '-c', '3000'], k);
+    expect(r.stdout).toContain('\n3000 sent, 3000 received, 0% loss\n');
     expect(k.kernelCalls('echo.receive')).toEqual([]);
     const steps = k.kernelCalls('echo.flood');
-    expect(steps.length).toBe(Math.ceil(1000 / 128));
-    expect(steps[0].args[1]).toMatchObject({ window: 16, budget: 1000, maxReplies: 128, details: false });
-    expect(steps.at(-1)?.args[1]).toMatchObject({ budget: 1000 - 7 * 128 });
+    expect(FLOOD_TICK_REPLIES).toBe(1024);
+    expect(steps.length).toBe(3);
+    expect(steps[0].args[1]).toMatchObject({ window: 16, budget: 3000, maxReplies: 1024, details: false });
+    expect(steps.at(-1)?.args[1]).toMatchObject({ budget: 3000 - 2 * 1024 });
     expect(k.echoSockets[0].maxInflight).toBe(16);
   });
 
