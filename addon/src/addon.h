@@ -6,8 +6,11 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <memory>
 
 namespace vnet {
+
+class SocketPool;
 
 struct AddonData {
   // src/binding/errors.ts's VnetSystemError, handed over by setErrorClass().
@@ -22,6 +25,10 @@ struct AddonData {
   // another network namespace (netns.cc): a socket opened at another
   // count belongs to another namespace.
   uint64_t netnsMoves = 0;
+  // The NETLINK_ROUTE sockets of linkStatsAsync() (link_stats.cc), for
+  // the namespace of that count of moves.
+  std::shared_ptr<SocketPool> rtnlPool;
+  uint64_t rtnlPoolMoves = 0;
 };
 
 AddonData& Data(Napi::Env env);

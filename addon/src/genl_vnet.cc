@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "genl_socket.h"
 #include "genl_watch.h"
+#include "pooled_work.h"
 #include "socket_pool.h"
 #include "vnet_js.h"
 #include "vnet_nl.h"
@@ -212,25 +213,9 @@ class GenlSocketWrap : public Napi::ObjectWrap<GenlSocketWrap> {
   template <typename R, typename Op, typename ToJs>
   Napi::Value Async(Napi::Env env, const char* syscall, Op op, ToJs to_js) {
     CheckSameNetns(env, syscall);
-    // The grant is filled in before the work is queued, and released with
-    // the work, on this thread: the socket goes back to the pool then.
-    auto grant = std::make_shared<SocketPool::Grant>();
-    auto result = std::make_shared<R>();
     uint16_t family = family_.id;
-    PromiseWorker* w = PromiseWorker::Create(
-        env, syscall,
-        [grant, result, family, op]() {
-          if (grant->error) throw *grant->error;
-          *result = op(**grant->lease, family);
-        },
-        [result, to_js](Napi::Env e) -> Napi::Value { return to_js(e, *result); });
-    Napi::Promise promise = w->promise();
-    pool_->Submit(syscall, [w, grant](SocketPool::Grant g) {
-      if (g.lease) grant->lease.emplace(std::move(*g.lease));
-      grant->error = std::move(g.error);
-      w->Queue();
-    });
-    return promise;
+    return PooledWork<R>(
+        env, *pool_, syscall, [op, family](nl::NlSocket& s) { return op(s, family); }, to_js);
   }
 
   Napi::Value EchoAsync(const Napi::CallbackInfo& info) {

@@ -18,6 +18,7 @@
 #include "async_work.h"
 #include "errors.h"
 #include "genl_socket.h"
+#include "pooled_work.h"
 #include "socket_pool.h"
 #include "syserror.h"
 
@@ -71,6 +72,17 @@ Napi::Object LinkStatsToJs(Napi::Env env, const struct rtnl_link_stats64& s) {
   return out;
 }
 
+// The environment's pool for the namespace its thread is in now: after
+// enterNetns() a new one (the old one lives on until its requests end).
+SocketPool& RtnlPool(Napi::Env env) {
+  AddonData& d = Data(env);
+  if (!d.rtnlPool || d.rtnlPoolMoves != d.netnsMoves) {
+    d.rtnlPool = std::make_shared<SocketPool>(NETLINK_ROUTE);
+    d.rtnlPoolMoves = d.netnsMoves;
+  }
+  return *d.rtnlPool;
+}
+
 Napi::Value LinkStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string ifname = IfNameArg(info, 0);
@@ -84,11 +96,9 @@ Napi::Value LinkStatsAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return PromiseWorker::Guard(env, [&] {
     std::string ifname = IfNameArg(info, 0);
-    std::shared_ptr<nl::NlSocket> sock = OpenWorkerSocket(NETLINK_ROUTE);
-    auto s = std::make_shared<struct rtnl_link_stats64>();
-    return PromiseWorker::Start(
-        env, kGetLink, [sock, ifname, s] { *s = ReadLinkStats(*sock, ifname); },
-        [s](Napi::Env e) -> Napi::Value { return LinkStatsToJs(e, *s); });
+    return PooledWork<struct rtnl_link_stats64>(
+        env, RtnlPool(env), kGetLink,
+        [ifname](nl::NlSocket& sock) { return ReadLinkStats(sock, ifname); }, LinkStatsToJs);
   });
 }
 

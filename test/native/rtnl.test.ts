@@ -12,7 +12,7 @@ import { findAddon } from '../../src/binding/native';
 import type { VnetBinding } from '../../src/binding/types';
 import { FakeBinding } from '../fake-binding';
 import { showName } from '../fake-rtnl';
-import { native, thrown } from './helpers';
+import { native, openFds, thrown } from './helpers';
 
 const b = native();
 const IP = '/usr/sbin/ip';
@@ -76,6 +76,19 @@ describe('dumpAddresses()', () => {
       expect([a.prefixlen, a.scope, (a.flags & 1) === 1 && a.family === 'inet']).toEqual([t.prefixlen, t.scope, t.secondary]);
     }
     expect(ours.some((a) => a.family === 'inet' && a.local === '127.0.0.1')).toBe(true);
+  });
+});
+
+describe('linkStatsAsync()', () => {
+  test('a burst holds at most 8 sockets, opened when asked; every request answered', async () => {
+    await b.linkStatsAsync('lo'); // the pool's first socket
+    const before = openFds();
+    const all = Promise.all(Array.from({ length: 300 }, () => b.linkStatsAsync('lo')));
+    expect(openFds() - before).toBeLessThanOrEqual(7);
+    const out = await all;
+    expect(out).toHaveLength(300);
+    expect(out.every((x) => typeof x.rx_packets === 'bigint')).toBe(true);
+    expect(openFds() - before).toBeLessThanOrEqual(7);
   });
 });
 
