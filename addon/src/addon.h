@@ -25,10 +25,10 @@ struct AddonData {
   // another network namespace (netns.cc): a socket opened at another
   // count belongs to another namespace.
   uint64_t netnsMoves = 0;
-  // The NETLINK_ROUTE sockets of linkStatsAsync() (link_stats.cc), for
-  // the namespace of that count of moves.
+  // The NETLINK_ROUTE sockets of linkStatsAsync() (link_stats.cc), all of
+  // the thread's current namespace: enterNetns() drops the pool (requests
+  // in flight keep it until they end) and the next request makes another.
   std::shared_ptr<SocketPool> rtnlPool;
-  uint64_t rtnlPoolMoves = 0;
 };
 
 AddonData& Data(Napi::Env env);

@@ -72,15 +72,11 @@ Napi::Object LinkStatsToJs(Napi::Env env, const struct rtnl_link_stats64& s) {
   return out;
 }
 
-// The environment's pool for the namespace its thread is in now: after
-// enterNetns() a new one (the old one lives on until its requests end).
+// The environment's pool, of the namespace its thread is in now.
 SocketPool& RtnlPool(Napi::Env env) {
-  AddonData& d = Data(env);
-  if (!d.rtnlPool || d.rtnlPoolMoves != d.netnsMoves) {
-    d.rtnlPool = std::make_shared<SocketPool>(NETLINK_ROUTE);
-    d.rtnlPoolMoves = d.netnsMoves;
-  }
-  return *d.rtnlPool;
+  std::shared_ptr<SocketPool>& pool = Data(env).rtnlPool;
+  if (!pool) pool = std::make_shared<SocketPool>(NETLINK_ROUTE);
+  return *pool;
 }
 
 Napi::Value LinkStats(const Napi::CallbackInfo& info) {

@@ -62,7 +62,9 @@ Napi::Value EnterNetns(const Napi::CallbackInfo& info) {
       throw SysError(err, "setns(CLONE_NEWNET)", {}, {},
                      "network namespace '" + path + "'");
     }
-    Data(env).netnsMoves++;
+    AddonData& d = Data(env);
+    d.netnsMoves++;
+    d.rtnlPool.reset();  // its sockets are of the namespace left
     return env.Undefined();
   });
 }

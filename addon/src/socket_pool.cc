@@ -34,7 +34,6 @@ void SocketPool::Submit(const std::string& syscall, Start start) {
   } else if (in_use_ < kMaxOpen) {
     try {
       g.lease.emplace(shared_from_this(), OpenWorkerSocket(protocol_));
-      opened_++;
     } catch (const SysError& e) {
       g.error = e;
     }

@@ -15,7 +15,6 @@
 #define VNET_ADDON_SOCKET_POOL_H
 
 #include <cstddef>
-#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -72,9 +71,6 @@ class SocketPool : public std::enable_shared_from_this<SocketPool> {
   // Closes the idle sockets and ends the waiting requests with EBADF;
   // sockets in use close when returned.
   void Close();
-  bool closed() const { return closed_; }
-  // Sockets opened so far (tests: steady state opens none).
-  uint64_t opened() const { return opened_; }
 
  private:
   void Return(std::unique_ptr<nl::NlSocket> sock);
@@ -85,7 +81,6 @@ class SocketPool : public std::enable_shared_from_this<SocketPool> {
   std::deque<std::pair<std::string, Start>> waiting_;
   size_t in_use_ = 0;
   bool closed_ = false;
-  uint64_t opened_ = 0;
 };
 
 }  // namespace vnet

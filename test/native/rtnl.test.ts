@@ -156,8 +156,9 @@ describe('enterNetns()', () => {
   test('asynchronous requests go to that namespace too, not the worker thread\'s', () => {
     // they run on libuv's worker threads, which setns() on the JS thread
     // does not move once they exist (any earlier fs.promises call starts
-    // them): their sockets must come from the calling thread
-    const before = `await require('node:fs').promises.stat('/');`;
+    // them): their sockets must come from the calling thread; and the
+    // pooled socket of a request made before the move is not reused
+    const before = `await require('node:fs').promises.stat('/'); await b.linkStatsAsync('lo');`;
     const out = inChild(`
       const own = await b.linkStatsAsync('peer0');
       const lo = await Promise.all([1, 2, 3, 4, 5].map(() => b.linkStatsAsync('lo')));
