@@ -15,7 +15,7 @@
  * stream is the fallback for a descriptor someone else made non-blocking
  * (EAGAIN), which it knows how to wait on.
  */
-import * as fs from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 
 import type { OutStream } from './context';
 
@@ -76,13 +76,13 @@ export function devMajor(rdev: number): number {
 }
 
 export const realFdOps: FdOps = {
-  write: (fd, buf, offset) => fs.writeSync(fd, buf, offset, buf.length - offset),
+  write: (fd, buf, offset) => writeSync(fd, buf, offset, buf.length - offset),
   isatty(fd) {
     // Every terminal is a character device, and none is a memory device
     // (major 1: /dev/null, /dev/zero...): only then is node:tty (which
     // loads net) worth loading to ask.
     try {
-      const st = fs.fstatSync(fd);
+      const st = fstatSync(fd);
       if (!st.isCharacterDevice() || devMajor(st.rdev) === 1) return false;
     } catch {
       return false;

@@ -22,8 +22,8 @@
  * loading it and calling it took 60 ms, more than the addon's dlopen, in
  * every command that talks to the kernel (issue 9, docs/performance.md).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 import { VnetSystemError } from './errors';
 import type { VnetBinding } from './types';
@@ -36,7 +36,7 @@ interface RawAddon {
   linkStatsAsync?: unknown;
 }
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 /** node-gyp-build's choice in `root`, or why there is none. */
 function standardPick(root: string): { path?: string; reason?: string } {
@@ -58,15 +58,15 @@ function standardPick(root: string): { path?: string; reason?: string } {
  * (/etc/alpine-release) leaves them out as it does.
  */
 function knownFiles(root: string): string[] {
-  const list = [path.join(root, 'build', 'Release', 'vnet.node'), path.join(root, 'build', 'Debug', 'vnet.node')];
-  if (process.platform === 'linux' && !fs.existsSync('/etc/alpine-release')) {
-    list.push(path.join(root, 'prebuilds', `linux-${process.arch}`, 'node.napi.glibc.node'));
+  const list = [join(root, 'build', 'Release', 'vnet.node'), join(root, 'build', 'Debug', 'vnet.node')];
+  if (process.platform === 'linux' && !existsSync('/etc/alpine-release')) {
+    list.push(join(root, 'prebuilds', `linux-${process.arch}`, 'node.napi.glibc.node'));
   }
-  return list.filter((f) => fs.existsSync(f));
+  return list.filter((f) => existsSync(f));
 }
 
-const explicitAddon = (): string[] => (process.env.VNET_ADDON ? [path.resolve(process.env.VNET_ADDON)] : []);
-const gypFile = (root: string): string => path.join(root, 'build', 'gyp', 'build', 'Release', 'vnet.node');
+const explicitAddon = (): string[] => (process.env.VNET_ADDON ? [resolve(process.env.VNET_ADDON)] : []);
+const gypFile = (root: string): string => join(root, 'build', 'gyp', 'build', 'Release', 'vnet.node');
 
 /** The candidate paths, in search order (node-gyp-build asked only when no known file exists). */
 export function addonCandidates(root: string = PROJECT_ROOT): string[] {
@@ -78,7 +78,7 @@ export function addonCandidates(root: string = PROJECT_ROOT): string[] {
 /** How to get a binary: a development checkout builds it, an installed
  * package builds from source with its install script (scripts/install.js). */
 function buildHint(root: string): string {
-  return path.basename(path.dirname(root)) === 'node_modules'
+  return basename(dirname(root)) === 'node_modules'
     ? 'none fits this machine: with cmake, make and g++ installed, ' +
         '`npm rebuild -g vnet` (without -g for a local install) builds it from source'
     : 'build it with `npm run build:addon`';
@@ -136,7 +136,7 @@ export function loadNativeBinding(): VnetBinding {
     }
   };
   const loadIfThere = (file: string): VnetBinding | undefined => {
-    if (fs.existsSync(file)) return load(file);
+    if (existsSync(file)) return load(file);
     tried.push({ path: file, reason: 'not found' });
     return undefined;
   };
@@ -153,7 +153,7 @@ export function loadNativeBinding(): VnetBinding {
   // None of them loaded: node-gyp-build's wider search (its pick may be a
   // known file that just failed), then node-gyp's build.
   const pick = standardPick(PROJECT_ROOT);
-  if (pick.reason) tried.push({ path: path.join(PROJECT_ROOT, 'prebuilds'), reason: pick.reason });
+  if (pick.reason) tried.push({ path: join(PROJECT_ROOT, 'prebuilds'), reason: pick.reason });
   const rest = pick.path && !tried.some((t) => t.path === pick.path) ? [pick.path] : [];
   cached = firstLoaded([...rest, gypFile(PROJECT_ROOT)], loadIfThere);
   if (cached) return cached;
@@ -162,5 +162,5 @@ export function loadNativeBinding(): VnetBinding {
 
 /** The path a binding would be loaded from (for diagnostics), or undefined. */
 export function findAddon(): string | undefined {
-  return addonCandidates().find((f) => fs.existsSync(f));
+  return addonCandidates().find((f) => existsSync(f));
 }

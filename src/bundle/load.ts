@@ -18,9 +18,9 @@
  * again for the Node that installs it when that one rejects them.  The
  * bundle and its cache are made together and never edited.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
 
 /** What a command's bundle exports. */
 export interface CommandModule {
@@ -33,7 +33,7 @@ const HEAD = '(function (exports, require, module, __filename, __dirname) { ';
 const TAIL = '\n});';
 
 export function bundlePath(dir: string, name: string): string {
-  return path.join(dir, `${name}.bundle.js`);
+  return join(dir, `${name}.bundle.js`);
 }
 
 /**
@@ -43,15 +43,15 @@ export function bundlePath(dir: string, name: string): string {
  * another version rejects the cache cleanly (cachedDataRejected).
  */
 export function cachePath(dir: string, name: string): string {
-  return path.join(dir, `${name}.${process.arch}.cache`);
+  return join(dir, `${name}.${process.arch}.cache`);
 }
 
-function compile(dir: string, name: string, cachedData?: Buffer): vm.Script {
+function compile(dir: string, name: string, cachedData?: Buffer): Script {
   const file = bundlePath(dir, name);
-  return new vm.Script(HEAD + fs.readFileSync(file, 'utf8') + TAIL, { filename: file, cachedData });
+  return new Script(HEAD + readFileSync(file, 'utf8') + TAIL, { filename: file, cachedData });
 }
 
-function run(script: vm.Script, dir: string, name: string): CommandModule {
+function run(script: Script, dir: string, name: string): CommandModule {
   const mod = { exports: {} as CommandModule };
   const fn = script.runInThisContext() as (...a: unknown[]) => void;
   // The bundle requires Node's own modules only (scripts/bundle.js checks).
@@ -61,7 +61,7 @@ function run(script: vm.Script, dir: string, name: string): CommandModule {
 
 function readCache(dir: string, name: string): Buffer | undefined {
   try {
-    return fs.readFileSync(cachePath(dir, name));
+    return readFileSync(cachePath(dir, name));
   } catch {
     return undefined;
   }
@@ -73,7 +73,7 @@ export function loadCommand(dir: string, name: string): CommandModule {
 }
 
 /**
- * What a bin/ shim calls (`require('../dist/bundle/load').main('NAME')`):
+ * What a bin/ shim calls (`require('../dist/bundle/load.js').main('NAME')`):
  * runs command NAME from the bundles beside this file.  The shim comes
  * straight here, with no module of its own per command in between: in
  * the lab guest each module Node resolves, reads and compiles costs a few
@@ -114,8 +114,8 @@ export async function writeCache(dir: string, name: string): Promise<number> {
   }
   const data = script.createCachedData();
   const tmp = `${cachePath(dir, name)}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, cachePath(dir, name));
+  writeFileSync(tmp, data);
+  renameSync(tmp, cachePath(dir, name));
   return data.length;
 }
 

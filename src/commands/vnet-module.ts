@@ -4,7 +4,7 @@
  * removed, or looked at.  See src/module/dkms.ts for what is done.
  */
 import { Argument } from 'commander';
-import * as path from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { mainOf, newProgram, runProgram } from '../cli';
 import type { Context } from '../context';
@@ -19,7 +19,7 @@ const NAME = 'vnet-module';
 const ACTIONS = ['install', 'uninstall', 'status'];
 
 /** kernel/ of this package: src/commands/ and dist/commands/ are two levels below the root. */
-export const KERNEL_DIR = path.resolve(__dirname, '..', '..', 'kernel');
+export const KERNEL_DIR = resolve(__dirname, '..', '..', 'kernel');
 
 interface Opts {
   kernel?: string;
@@ -107,7 +107,7 @@ export async function run(
         const status = sys.exec(s.argv);
         if (status !== 0) throw new CliError(EXIT_FAILURE, `'${s.argv.join(' ')}' failed (exit ${status})`);
       } else if (s.kind === 'copy') {
-        for (const f of s.files) sys.copyFile(path.join(s.from, f), path.join(s.to, f));
+        for (const f of s.files) sys.copyFile(join(s.from, f), join(s.to, f));
       } else {
         sys.removeTree(s.path);
       }

@@ -9,7 +9,7 @@
  * kernel with `dkms install -k <release>`, rebuilt by DKMS itself on kernel
  * upgrades (AUTOINSTALL).
  */
-import * as path from 'node:path';
+import { join } from 'node:path';
 
 import { CliError } from '../errors';
 import { EXIT_NOT_FOUND } from '../exit';
@@ -36,9 +36,9 @@ export interface Sources {
 }
 
 function walk(sys: ModuleSystem, dir: string, rel = ''): string[] {
-  return sys.readdir(path.join(dir, rel)).flatMap((name) => {
+  return sys.readdir(join(dir, rel)).flatMap((name) => {
     const r = rel ? `${rel}/${name}` : name;
-    return sys.isDirectory(path.join(dir, r)) ? walk(sys, dir, r) : [r];
+    return sys.isDirectory(join(dir, r)) ? walk(sys, dir, r) : [r];
   });
 }
 
@@ -52,14 +52,14 @@ function isSource(rel: string): boolean {
 }
 
 export function packageSources(sys: ModuleSystem, dir: string): Sources {
-  const conf = sys.readFile(path.join(dir, 'dkms.conf'));
+  const conf = sys.readFile(join(dir, 'dkms.conf'));
   const version = conf && /^PACKAGE_VERSION="?([^"\s]+)"?$/m.exec(conf)?.[1];
   if (!version) throw new CliError(EXIT_NOT_FOUND, `no kernel sources with a dkms.conf in ${dir}`);
   return { dir, version, files: walk(sys, dir).filter(isSource).sort() };
 }
 
-export const srcDir = (version: string): string => path.join(SRC_TREE, `${MODULE}-${version}`);
-export const headersDir = (kernel: string): string => path.join(MODULES_DIR, kernel, 'build');
+export const srcDir = (version: string): string => join(SRC_TREE, `${MODULE}-${version}`);
+export const headersDir = (kernel: string): string => join(MODULES_DIR, kernel, 'build');
 
 /** One line of `dkms status`. */
 export interface DkmsEntry {
@@ -99,8 +99,8 @@ export function parseModinfo(text: string): Record<string, string> {
 
 /** The vnet versions registered in the DKMS tree. */
 export function registeredVersions(sys: ModuleSystem): string[] {
-  const dir = path.join(DKMS_TREE, MODULE);
-  return sys.readdir(dir).filter((v) => !v.startsWith('kernel-') && sys.isDirectory(path.join(dir, v)));
+  const dir = join(DKMS_TREE, MODULE);
+  return sys.readdir(dir).filter((v) => !v.startsWith('kernel-') && sys.isDirectory(join(dir, v)));
 }
 
 /** /usr/src/vnet-* directories that hold vnet's dkms.conf. */
@@ -108,8 +108,8 @@ function vnetSourceDirs(sys: ModuleSystem): string[] {
   return sys
     .readdir(SRC_TREE)
     .filter((d) => d.startsWith(`${MODULE}-`))
-    .map((d) => path.join(SRC_TREE, d))
-    .filter((d) => /^PACKAGE_NAME="?vnet"?$/m.test(sys.readFile(path.join(d, 'dkms.conf')) ?? ''));
+    .map((d) => join(SRC_TREE, d))
+    .filter((d) => /^PACKAGE_NAME="?vnet"?$/m.test(sys.readFile(join(d, 'dkms.conf')) ?? ''));
 }
 
 function requireDkms(sys: ModuleSystem): void {
@@ -140,8 +140,8 @@ export function planInstall(sys: ModuleSystem, src: Sources, kernel: string, for
       (e) => e.kernel === kernel && e.state === 'installed',
     );
   const same = src.files.every((f) => {
-    const ours = sys.readFile(path.join(src.dir, f));
-    return ours !== undefined && ours === sys.readFile(path.join(target, f));
+    const ours = sys.readFile(join(src.dir, f));
+    return ours !== undefined && ours === sys.readFile(join(target, f));
   });
   if (installed && same && !force) return { steps: [], unchanged: true };
 
@@ -197,7 +197,7 @@ export function moduleStatus(sys: ModuleSystem, src: Sources, kernel: string): M
     if (f.filename) st.module = { file: f.filename, ...(f.version ? { version: f.version } : {}) };
   }
   if (kernel === sys.release() && sys.exists(SYS_MODULE)) {
-    const version = sys.readFile(path.join(SYS_MODULE, 'version'))?.trim();
+    const version = sys.readFile(join(SYS_MODULE, 'version'))?.trim();
     st.loaded = version ? { version } : {};
   }
   return st;

@@ -4,9 +4,19 @@
  * real thing (test/package/dkms.test.ts runs it for real in a private mount
  * namespace).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { release as osRelease } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** node:child_process, required on first use: --help and usage errors
  * need no child process, and loading it costs start-up time
@@ -42,10 +52,10 @@ export interface ModuleSystem {
 function which(cmd: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/local/sbin', '/usr/sbin', '/sbin'];
   for (const dir of dirs) {
-    const p = path.join(dir, cmd);
+    const p = join(dir, cmd);
     try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) return p;
     } catch {
       /* not here */
     }
@@ -56,27 +66,27 @@ function which(cmd: string): string | undefined {
 /** The machine this process runs on. */
 export function realSystem(): ModuleSystem {
   return {
-    release: () => os.release(),
+    release: () => osRelease(),
     isRoot: () => process.geteuid?.() === 0,
     which,
-    exists: (p) => fs.existsSync(p),
+    exists: (p) => existsSync(p),
     readFile(p) {
       try {
-        return fs.readFileSync(p, 'utf8');
+        return readFileSync(p, 'utf8');
       } catch {
         return undefined;
       }
     },
     readdir(p) {
       try {
-        return fs.readdirSync(p).sort();
+        return readdirSync(p).sort();
       } catch {
         return [];
       }
     },
     isDirectory(p) {
       try {
-        return fs.statSync(p).isDirectory();
+        return statSync(p).isDirectory();
       } catch {
         return false;
       }
@@ -98,9 +108,9 @@ export function realSystem(): ModuleSystem {
       return { status: r.error ? 127 : (r.status ?? 129), stdout: r.stdout ?? '' };
     },
     copyFile(from, to) {
-      fs.mkdirSync(path.dirname(to), { recursive: true });
-      fs.copyFileSync(from, to);
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(from, to);
     },
-    removeTree: (p) => fs.rmSync(p, { recursive: true, force: true }),
+    removeTree: (p) => rmSync(p, { recursive: true, force: true }),
   };
 }

@@ -21,7 +21,7 @@ describe('packaging', () => {
   test.each(COMMANDS)('%s: bin shim, package.json bin and man entries, a man page with the exit codes', (cmd) => {
     expect(pkg.bin[cmd]).toBe(`bin/${cmd}`);
     expect(readFileSync(join(ROOT, 'bin', cmd), 'utf8')).toBe(
-      `#!/usr/bin/env node\nrequire('../dist/bundle/load').main('${cmd}');\n`,
+      `#!/usr/bin/env node\nrequire('../dist/bundle/load.js').main('${cmd}');\n`,
     );
     expect(pkg.man).toContain(`docs/man/${cmd}.1`);
     const man = readFileSync(join(ROOT, 'docs', 'man', `${cmd}.1`), 'utf8');
