@@ -13,6 +13,7 @@ import { join } from 'node:path';
 
 import { CliError } from '../errors';
 import { EXIT_NOT_FOUND } from '../exit';
+import { depEntry, isPlainModule, modinfoFields } from './modinfo';
 import type { ModuleSystem } from './system';
 
 export const SRC_TREE = '/usr/src';
@@ -186,16 +187,36 @@ export interface ModuleStatus {
   loaded?: { version?: string };
 }
 
+/**
+ * The vnet.ko modprobe would load for KERNEL, as `modinfo -k KERNEL vnet`
+ * finds it: from modules.dep and the file's .modinfo section here
+ * (src/module/modinfo.ts), from modinfo itself for a compressed module.
+ */
+function installedModule(sys: ModuleSystem, kernel: string): ModuleStatus['module'] {
+  const dir = join(MODULES_DIR, kernel);
+  const dep = sys.readFile(join(dir, 'modules.dep'));
+  const entry = dep === undefined ? undefined : depEntry(dep, MODULE);
+  // depmod has not listed vnet for that kernel: modprobe (and modinfo) would not find it
+  if (dep !== undefined && entry === undefined) return undefined;
+  if (entry !== undefined && isPlainModule(entry)) {
+    const file = entry.startsWith('/') ? entry : join(dir, entry);
+    const bytes = sys.readBytes(file);
+    const fields = bytes && modinfoFields(bytes);
+    if (fields) return { file, ...(fields.version ? { version: fields.version } : {}) };
+  }
+  if (!sys.which('modinfo')) return undefined;
+  // one modinfo for both fields (-F takes one): a process less to start
+  const info = sys.capture(['modinfo', '-k', kernel, MODULE]);
+  const f = info.status === 0 ? parseModinfo(info.stdout) : {};
+  return f.filename ? { file: f.filename, ...(f.version ? { version: f.version } : {}) } : undefined;
+}
+
 export function moduleStatus(sys: ModuleSystem, src: Sources, kernel: string): ModuleStatus {
   const st: ModuleStatus = { version: src.version, sources: src.dir, kernel };
   if (sys.exists(headersDir(kernel))) st.headers = headersDir(kernel);
   if (sys.which('dkms')) st.dkms = parseDkmsStatus(sys.capture(['dkms', 'status', '-m', MODULE]).stdout);
-  if (sys.which('modinfo')) {
-    // one modinfo for both fields (-F takes one): a process less to start
-    const info = sys.capture(['modinfo', '-k', kernel, MODULE]);
-    const f = info.status === 0 ? parseModinfo(info.stdout) : {};
-    if (f.filename) st.module = { file: f.filename, ...(f.version ? { version: f.version } : {}) };
-  }
+  const module = installedModule(sys, kernel);
+  if (module) st.module = module;
   if (kernel === sys.release() && sys.exists(SYS_MODULE)) {
     const version = sys.readFile(join(SYS_MODULE, 'version'))?.trim();
     st.loaded = version ? { version } : {};

@@ -33,6 +33,8 @@ export interface ModuleSystem {
   exists(p: string): boolean;
   /** a file's text, or undefined when it cannot be read */
   readFile(p: string): string | undefined;
+  /** a file's bytes, or undefined when it cannot be read */
+  readBytes(p: string): Buffer | undefined;
   /** the names in a directory; [] when it does not exist */
   readdir(p: string): string[];
   isDirectory(p: string): boolean;
@@ -73,6 +75,13 @@ export function realSystem(): ModuleSystem {
     readFile(p) {
       try {
         return readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    readBytes(p) {
+      try {
+        return readFileSync(p);
       } catch {
         return undefined;
       }

@@ -54,6 +54,21 @@ describe('vnet-module in the lab guest', () => {
     });
   });
 
+  test("status reads the module's file and version itself, as kmod's modinfo does, and starts no process", () => {
+    const r = expectExit([STRACE, '-f', '-e', 'trace=execve', '-o', '/tmp/status.strace', 'vnet-module', 'status', '-j'], 0);
+    const st = JSON.parse(r.stdout);
+    expect(st.module).toEqual({
+      file: expectExit(['modinfo', '-n', 'vnet'], 0).stdout.trim(),
+      version: expectExit(['modinfo', '-F', 'version', 'vnet'], 0).stdout.trim(),
+    });
+    const execs = fs
+      .readFileSync('/tmp/status.strace', 'utf8')
+      .split('\n')
+      .filter((l) => / execve\(/.test(l) && !/ENOENT/.test(l));
+    // the shim's #!/usr/bin/env node: env, then node; nothing after
+    expect(execs.map((l) => /execve\("([^"]+)"/.exec(l)?.[1]).map((p) => path.basename(p ?? ''))).toEqual(['vnet-module', 'node']);
+  });
+
   test('install without dkms: exit 3 and the package to install; nothing changed', () => {
     const r = run(['vnet-module', 'install']);
     expect(r.code).toBe(3);

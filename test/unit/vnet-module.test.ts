@@ -7,6 +7,7 @@ import * as path from 'node:path';
 
 import { run } from '../../src/commands/vnet-module';
 import type { ModuleSystem } from '../../src/module/system';
+import { buildElf, modinfoSection } from './elf-fixture';
 import { FakeBinding, runCmd } from './harness';
 
 const K = '6.1.0-57-cloud-amd64';
@@ -22,6 +23,9 @@ const SOURCES: Record<string, string> = {
   'vnet.mod.c': 'generated\n',
   'main.o': 'ELF',
 };
+/** A vnet.ko as the fake DKMS builds it: ELF with a .modinfo section (latin1, as the fake stores files). */
+const elfModule = (version: string) =>
+  buildElf([{ name: '.modinfo', data: modinfoSection([`version=${version}`, 'license=GPL', 'name=vnet']) }]).toString('latin1');
 const SHIPPED = ['Kbuild', 'Makefile', 'dkms.conf', 'include/uapi/linux/vnet.h', 'main.c', 'vnet_priv.h'];
 
 /** An in-memory machine with a DKMS that remembers what it was told. */
@@ -46,6 +50,7 @@ class FakeMachine implements ModuleSystem {
   isDirectory = (p: string) => this.dirs.has(p) || [...this.files.keys(), ...this.dirs].some((f) => f.startsWith(`${p}/`));
   exists = (p: string) => this.files.has(p) || this.isDirectory(p);
   readFile = (p: string) => this.files.get(p);
+  readBytes = (p: string) => (this.files.has(p) ? Buffer.from(this.files.get(p) as string, 'latin1') : undefined);
   readdir(p: string): string[] {
     const names = new Set<string>();
     for (const f of [...this.files.keys(), ...this.dirs]) {
@@ -63,6 +68,13 @@ class FakeMachine implements ModuleSystem {
 
   /** vnet versions DKMS knows, with the kernels each is installed for */
   dkms = new Map<string, Set<string>>();
+  /** what capture() ran */
+  captured: string[][] = [];
+  /** the module DKMS installs for a kernel, and depmod's line for it */
+  installModule(k: string, v: string, file = `/lib/modules/${k}/updates/dkms/vnet.ko`) {
+    this.files.set(file, file.endsWith('.ko') ? elfModule(v) : `compressed ${v}`);
+    this.files.set(`/lib/modules/${k}/modules.dep`, `${file.slice(`/lib/modules/${k}/`.length)}:\n`);
+  }
   exec(argv: readonly string[]): number {
     this.executed.push([...argv]);
     const [tool, action] = argv;
@@ -76,15 +88,19 @@ class FakeMachine implements ModuleSystem {
       this.dirs.add(`/var/lib/dkms/vnet/${v}`);
     } else if (action === 'install') {
       this.dkms.get(v)?.add(k);
-      this.files.set(`/lib/modules/${k}/updates/dkms/vnet.ko`, `vnet.ko ${v}`);
+      this.installModule(k, v);
     } else if (action === 'remove') {
-      for (const kk of this.dkms.get(v) ?? []) this.files.delete(`/lib/modules/${kk}/updates/dkms/vnet.ko`);
+      for (const kk of this.dkms.get(v) ?? []) {
+        this.files.delete(`/lib/modules/${kk}/updates/dkms/vnet.ko`);
+        this.files.set(`/lib/modules/${kk}/modules.dep`, ''); // depmod's run after it
+      }
       this.dkms.delete(v);
       this.removeTree(`/var/lib/dkms/vnet/${v}`);
     }
     return 0;
   }
   capture(argv: readonly string[]): { status: number; stdout: string } {
+    this.captured.push([...argv]);
     if (argv[0] === 'dkms' && argv[1] === 'status') {
       const lines: string[] = [];
       for (const [v, ks] of this.dkms) {
@@ -95,10 +111,11 @@ class FakeMachine implements ModuleSystem {
     }
     if (argv[0] === 'modinfo') {
       const k = argv[2];
-      const ko = `/lib/modules/${k}/updates/dkms/vnet.ko`;
-      if (!this.files.has(ko)) return { status: 1, stdout: '' };
+      const entry = /^(\S+):/m.exec(this.files.get(`/lib/modules/${k}/modules.dep`) ?? '')?.[1];
+      const ko = `/lib/modules/${k}/${entry}`;
+      if (!entry || !this.files.has(ko)) return { status: 1, stdout: '' };
       // as kmod's modinfo prints it
-      const version = (this.files.get(ko) as string).split(' ')[1];
+      const version = /version=([^\0]+)|compressed (\S+)/.exec(this.files.get(ko) as string)?.slice(1).find(Boolean);
       const text = [`filename:       ${ko}`, `version:        ${version}`, 'license:        GPL', 'parm:           numdevs:int', `vermagic:       ${k} SMP mod_unload`];
       return { status: 0, stdout: `${text.join('\n')}\n` };
     }
@@ -175,7 +192,7 @@ describe('vnet-module install', () => {
     expect(r.stderr.split('\n').slice(0, 2)).toEqual(['+ dkms remove -m vnet -v 0.0.9 --all', '+ rm -rf /usr/src/vnet-0.0.9']);
     expect(m.exists('/usr/src/vnet-0.0.9')).toBe(false);
     expect(m.exists('/usr/src/vnet-tools/dkms.conf')).toBe(true);
-    expect(m.files.get(`/lib/modules/${K}/updates/dkms/vnet.ko`)).toBe('vnet.ko 0.1.0');
+    expect(m.files.get(`/lib/modules/${K}/updates/dkms/vnet.ko`)).toBe(elfModule('0.1.0'));
   });
 
   test('not root: exit 4, says why and how, runs nothing', async () => {
@@ -286,6 +303,33 @@ describe('vnet-module status', () => {
       module: { file: `/lib/modules/${K}/updates/dkms/vnet.ko`, version: '0.1.0' },
       loaded: { version: '0.1.0' },
     });
+  });
+
+  test('the module is found from modules.dep and read in-process: no modinfo started, none needed', async () => {
+    const m = new FakeMachine();
+    m.tools.delete('modinfo');
+    m.installModule(K, '0.1.0', `/lib/modules/${K}/extra/vnet.ko`);
+    const j = JSON.parse((await vnetModule(m, ['status', '-j'])).stdout);
+    expect(j.module).toEqual({ file: `/lib/modules/${K}/extra/vnet.ko`, version: '0.1.0' });
+    expect(m.captured.filter((a) => a[0] !== 'dkms')).toEqual([]);
+  });
+
+  test('a compressed module (.ko.xz) is left to modinfo; without modinfo it is not reported', async () => {
+    const m = new FakeMachine();
+    m.installModule(K, '0.1.0', `/lib/modules/${K}/updates/dkms/vnet.ko.xz`);
+    const r = await vnetModule(m, ['status']);
+    expect(r.stdout).toContain(`module:   /lib/modules/${K}/updates/dkms/vnet.ko.xz (version 0.1.0)\n`);
+    expect(m.captured).toContainEqual(['modinfo', '-k', K, 'vnet']);
+    m.tools.delete('modinfo');
+    expect((await vnetModule(m, ['status'])).stdout).toContain('module:   none for this kernel\n');
+  });
+
+  test('a vnet.ko that modules.dep does not list is not the one modprobe loads: none, and modinfo is not asked', async () => {
+    const m = new FakeMachine();
+    m.installModule(K, '0.1.0');
+    m.files.set(`/lib/modules/${K}/modules.dep`, 'kernel/drivers/net/dummy.ko:\n');
+    expect((await vnetModule(m, ['status'])).stdout).toContain('module:   none for this kernel\n');
+    expect(m.captured.filter((a) => a[0] === 'modinfo')).toEqual([]);
   });
 
   test('without dkms or headers it still reports, with what to install', async () => {
