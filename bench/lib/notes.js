@@ -130,20 +130,26 @@ function notes(recs, env) {
       (versionRatio
         ? `What every command pays before doing anything shows in \`vnet-monitor --version\`: ${versionRatio}× node -e 0 in the guest against about 1.1× on the host. `
         : '') +
-      'Measured apart in the 6.1 guest on 2026-12-06 (node -e 0 took 245 to 340 ms there; each part as the fastest of 5 runs): Node takes about 40 ms ' +
-      'from the end of its bootstrap to a script\'s first line, as it does for -e; then reading the 265 KB bundle costs 10 to 15 ms and its 147 KB code ' +
-      'cache 9 ms (the guest copies file data at about 20 MB/s), compiling with the cache 11 ms (100 without), the top level 21 to 27 ms, commander\'s ' +
-      'setup and --version 17 to 22 ms. A real call (vnetconfig vnet0) adds 82 to 90 ms: the addon\'s dlopen and initialisation about 20 ms, the kernel ' +
-      'round trips, their results and the output the rest. Under TCG every regular expression that runs twice is compiled to machine code, 1 to 5 ms ' +
-      'each (commander parses every option\'s flags with three); the V8 flags that would stop it (--regexp-interpret-all, a higher ' +
-      '--regexp-tier-up-ticks) change V8\'s flag hash, which makes V8 reject every code cache, Node\'s own for its built-in modules included: ' +
-      'all commands measured slower with them. vnet-module status, the slowest, also loads node:child_process (about 50 ms here) and starts modinfo ' +
-      '(52 ms on its own). Done: bundling, the code cache, the addon found by name, without node-gyp-build (requiring it and one call of its path() took 60 ms in a fresh Node here; a real call made two), ' +
-      'the shim calling the loader directly. A minified bundle (115 KB) read in 4 ms instead of 10 to 15 but measured no faster overall, within the ' +
-      'spread, and is not used (stack traces keep their lines). What would remove most of the rest is a V8 startup snapshot (`node --build-snapshot`), ' +
-      'which must be given to node when it starts (`node --snapshot-blob FILE`), before a `#!/usr/bin/env node` shim runs a line, and must come from the ' +
-      'very Node binary that runs it (node refuses another\'s, where a code cache is only rejected): it cannot be used from an npm bin without starting ' +
-      'Node twice, so it is not done.',
+      'Measured apart in one 6.1 guest on 2026-12-06 with timestamps from the process start (performance.now(), 10 runs each, medians; node -e 0 ' +
+      'about 300 ms there): a shim\'s first line runs when -e\'s would; requiring load.js, the first file a shim loads, takes 15 ms (Node\'s module ' +
+      'loader on first use: resolving, the package scope, reading, compiling) and its own top level 6 ms (15 until named imports replaced ' +
+      "TypeScript's `import * as`, whose __importStar copies fs's 105 exports as getters: 0.6 ms on the host, over 10 under TCG); reading the bundle and " +
+      'its code cache 10 ms, compiling with the cache 20 ms (100 without), the top level 19 ms, commander\'s --version 16 ms. A real call ' +
+      '(vnetconfig vnet0) takes about 80 ms from the command\'s start: commander\'s parse about 20, finding and loading the addon about 20 (dlopen and ' +
+      'its initialisation 14), the link list and the first calls into the binding about 19, the address and generic-netlink dumps 16, the output 11. ' +
+      'That is about 95 ms of fixed cost before a command does anything, against 1.3 × node -e 0 allowing about 90: the goal is out of reach while a command ' +
+      'is a Node program started by a `#!/usr/bin/env node` shim. vnet-module status no longer starts modinfo (about 130 ms with node:child_process, ' +
+      'the slowest command until 2026-12-06): it reads modules.dep and the module\'s .modinfo section itself, and leaves only a compressed module to modinfo. ' +
+      'Tried and measured, not kept: a bundle built from the TypeScript sources, whose modules esbuild hoists into one scope (top level 12 ms instead of 19, ' +
+      'but the run after it slower by as much: 155 against 155 ms for vnetconfig vnet0, 89 against 92 for --version); V8 flags set at run time before the ' +
+      'bundle compiles, with caches made under the same flags so that V8 takes them (--no-sparkplug; --regexp-interpret-all, as commander parses every option\'s ' +
+      'flags with regular expressions that TCG compiles to machine code): within the spread, the second 10 to 25 ms slower; a code cache of ' +
+      '--version alone or of no run: within the spread. Done: bundling, the code cache, the addon found by name without node-gyp-build (requiring ' +
+      'it and one call of its path() took 60 ms in a fresh Node here), the shim calling the loader directly. A minified bundle (115 KB) read in 4 ms ' +
+      'instead of 10 to 15 but measured no faster overall and is not used (stack traces keep their lines). A V8 startup snapshot (`node --build-snapshot` ' +
+      'with the bundle in it) must be given to node when it starts (`node --snapshot-blob FILE`), before a shim runs a line, and must come from the very Node ' +
+      'binary that runs it: measured anyway, it started vnetconfig in 130 ms on the host against 107 for the bin with its code cache (its 4.5 MB blob ' +
+      'replaces Node\'s own start-up snapshot), and in the guest within the bin\'s spread (356 to 590 ms against 476 to 610, 4 rounds): not done.',
     crowd:
       'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
       'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
