@@ -32,8 +32,6 @@ export interface Sources {
   dir: string;
   /** dkms.conf's PACKAGE_VERSION */
   version: string;
-  /** relative to dir: Kbuild, Makefile, dkms.conf, *.c, *.h, probes/*, include/**.h */
-  files: string[];
 }
 
 function walk(sys: ModuleSystem, dir: string, rel = ''): string[] {
@@ -56,7 +54,16 @@ export function packageSources(sys: ModuleSystem, dir: string): Sources {
   const conf = sys.readFile(join(dir, 'dkms.conf'));
   const version = conf && /^PACKAGE_VERSION="?([^"\s]+)"?$/m.exec(conf)?.[1];
   if (!version) throw new CliError(EXIT_NOT_FOUND, `no kernel sources with a dkms.conf in ${dir}`);
-  return { dir, version, files: walk(sys, dir).filter(isSource).sort() };
+  return { dir, version };
+}
+
+/**
+ * The files DKMS gets, relative to the sources' directory: Kbuild,
+ * Makefile, dkms.conf, *.c, *.h, probes/*, include/**.h (only install
+ * walks the tree: status needs none of it).
+ */
+export function sourceFiles(sys: ModuleSystem, src: Sources): string[] {
+  return walk(sys, src.dir).filter(isSource).sort();
 }
 
 export const srcDir = (version: string): string => join(SRC_TREE, `${MODULE}-${version}`);
@@ -140,7 +147,8 @@ export function planInstall(sys: ModuleSystem, src: Sources, kernel: string, for
     parseDkmsStatus(sys.capture(['dkms', 'status', '-m', MODULE, '-v', src.version, '-k', kernel]).stdout).some(
       (e) => e.kernel === kernel && e.state === 'installed',
     );
-  const same = src.files.every((f) => {
+  const files = sourceFiles(sys, src);
+  const same = files.every((f) => {
     const ours = sys.readFile(join(src.dir, f));
     return ours !== undefined && ours === sys.readFile(join(target, f));
   });
@@ -153,7 +161,7 @@ export function planInstall(sys: ModuleSystem, src: Sources, kernel: string, for
   }
   for (const d of vnetSourceDirs(sys).filter((d) => d !== target)) steps.push({ kind: 'remove', path: d });
   if (sys.exists(target)) steps.push({ kind: 'remove', path: target });
-  steps.push({ kind: 'copy', from: src.dir, files: src.files, to: target });
+  steps.push({ kind: 'copy', from: src.dir, files, to: target });
   if (!registered.includes(src.version)) {
     steps.push({ kind: 'run', argv: ['dkms', 'add', '-m', MODULE, '-v', src.version] });
   }
@@ -200,8 +208,7 @@ function installedModule(sys: ModuleSystem, kernel: string): ModuleStatus['modul
   if (dep !== undefined && entry === undefined) return undefined;
   if (entry !== undefined && isPlainModule(entry)) {
     const file = entry.startsWith('/') ? entry : join(dir, entry);
-    const bytes = sys.readBytes(file);
-    const fields = bytes && modinfoFields(bytes);
+    const fields = modinfoFields((offset, length) => sys.readAt(file, offset, length));
     if (fields) return { file, ...(fields.version ? { version: fields.version } : {}) };
   }
   if (!sys.which('modinfo')) return undefined;

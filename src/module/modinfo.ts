@@ -2,26 +2,68 @@
  * What `modinfo -k KERNEL vnet` tells vnet-module status (the vnet.ko
  * modprobe would load for that kernel, and its version), read in this
  * process: the module's line in the kernel's modules.dep, then the
- * .modinfo section of its ELF file.  Starting modinfo cost the command
- * about 100 of its 600 ms in the lab guest: loading node:child_process
- * and the process itself (issue 9, docs/performance.md).
+ * .modinfo section of its ELF file, reading only the ELF header, the
+ * section headers, their names and that section, as modinfo does (a
+ * module built with debug information is megabytes).  Starting modinfo
+ * cost the command about 130 of its 600 ms in the lab guest: loading
+ * node:child_process and the process itself (issue 9,
+ * docs/performance.md).  Plain string operations, not regular
+ * expressions, go through modules.dep's thousands of lines: under qemu
+ * TCG V8 compiles a regular expression to machine code on its second
+ * use, at a few milliseconds each.
  *
  * A compressed module (.ko.xz, .ko.zst, .ko.gz: Node 20 reads none of
  * xz and zstd) or a file this does not parse is left to modinfo itself.
  */
 
+/** Reads LENGTH bytes at OFFSET of a file (fewer at its end); undefined when it cannot. */
+export type ReadAt = (offset: number, length: number) => Buffer | undefined;
+
+/** A ReadAt over bytes in memory. */
+export const bufferReader =
+  (buf: Buffer): ReadAt =>
+  (offset, length) =>
+    buf.subarray(offset, offset + length);
+
 /** A module's name as kmod compares them: its file name without .ko and compression, '-' as '_'. */
 export function moduleName(file: string): string {
   const base = file.slice(file.lastIndexOf('/') + 1);
-  return base.replace(/\.ko(\.[a-z]+)?$/, '').replace(/-/g, '_');
+  const ko = base.lastIndexOf('.ko');
+  const stem = ko > 0 && (ko + 3 === base.length || base[ko + 3] === '.') ? base.slice(0, ko) : base;
+  return stem.includes('-') ? stem.split('-').join('_') : stem;
 }
 
 /** NAME's path in a modules.dep text (as written there: relative to the kernel's module directory, or absolute). */
 export function depEntry(depText: string, name: string): string | undefined {
-  const want = name.replace(/-/g, '_');
-  for (const line of depText.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && moduleName(line.slice(0, colon)) === want) return line.slice(0, colon);
+  const want = moduleName(`${name}.ko`);
+  if (!want.includes('_')) return findByFileName(depText, want);
+  // snd_hda_intel may be snd-hda-intel.ko, or any mix: every line's name is compared
+  for (let start = 0; start < depText.length; ) {
+    let end = depText.indexOf('\n', start);
+    if (end < 0) end = depText.length;
+    const colon = depText.indexOf(':', start);
+    if (colon > start && colon < end) {
+      const entry = depText.slice(start, colon);
+      if (moduleName(entry) === want) return entry;
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/**
+ * depEntry for a name without '-' or '_': only the places where WANT.ko
+ * appears (indexOf, native) are looked at, not every line (modules.dep
+ * has thousands).
+ */
+function findByFileName(depText: string, want: string): string | undefined {
+  const needle = `${want}.ko`;
+  for (let at = depText.indexOf(needle); at >= 0; at = depText.indexOf(needle, at + 1)) {
+    const start = depText.lastIndexOf('\n', at) + 1;
+    const colon = depText.indexOf(':', start);
+    if (colon < at) continue; // in a line's list of dependencies
+    const entry = depText.slice(start, colon);
+    if (moduleName(entry) === want) return entry;
   }
   return undefined;
 }
@@ -38,37 +80,45 @@ const ELF_CLASS = {
 /**
  * The key=value strings of an ELF module's .modinfo section, the first of
  * each key (parm, alias and depends come many times); undefined when the
- * bytes are not an ELF file with such a section, or point outside it.
+ * file is not ELF, has no such section, or points outside itself.
  */
-export function modinfoFields(elf: Buffer): Record<string, string> | undefined {
-  if (elf.length < 0x40 || elf.readUInt32BE(0) !== 0x7f454c46) return undefined;
-  const cls = ELF_CLASS[elf[4] as 1 | 2];
-  const le = elf[5] === 1;
-  if (!cls || (elf[5] !== 1 && elf[5] !== 2)) return undefined;
-  const u16 = (o: number) => (le ? elf.readUInt16LE(o) : elf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? elf.readUInt32LE(o) : elf.readUInt32BE(o));
-  const word = (o: number) => (cls.word === 4 ? u32(o) : Number(le ? elf.readBigUInt64LE(o) : elf.readBigUInt64BE(o)));
-  const inside = (off: number, len: number) => Number.isSafeInteger(off) && Number.isSafeInteger(len) && off + len <= elf.length;
-
-  const shoff = word(cls.shoff);
-  const entsize = u16(cls.shentsize);
-  const shnum = u16(cls.shnum);
-  const shstrndx = u16(cls.shstrndx);
-  // shnum 0 and SHN_XINDEX are the extended forms of more than 65279 sections: not a module's
-  if (shnum === 0 || shstrndx >= shnum || entsize < cls.shSize + cls.word || !inside(shoff, shnum * entsize)) return undefined;
-  const section = (i: number) => {
-    const h = shoff + i * entsize;
-    return { name: u32(h), offset: word(h + cls.shOffset), size: word(h + cls.shSize) };
+export function modinfoFields(read: ReadAt): Record<string, string> | undefined {
+  const exact = (offset: number, length: number) => {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) return undefined;
+    const b = read(offset, length);
+    return b && b.length === length ? b : undefined;
   };
-  const strtab = section(shstrndx);
-  if (!inside(strtab.offset, strtab.size)) return undefined;
+  const ehdr = exact(0, 0x40);
+  if (!ehdr || ehdr.readUInt32BE(0) !== 0x7f454c46) return undefined;
+  const cls = ELF_CLASS[ehdr[4] as 1 | 2];
+  const le = ehdr[5] === 1;
+  if (!cls || (ehdr[5] !== 1 && ehdr[5] !== 2)) return undefined;
+  const u16 = (b: Buffer, o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const word = (b: Buffer, o: number) =>
+    cls.word === 4 ? u32(b, o) : Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
+
+  const shoff = word(ehdr, cls.shoff);
+  const entsize = u16(ehdr, cls.shentsize);
+  const shnum = u16(ehdr, cls.shnum);
+  const shstrndx = u16(ehdr, cls.shstrndx);
+  // shnum 0 and SHN_XINDEX are the extended forms of more than 65279 sections: not a module's
+  if (shnum === 0 || shstrndx >= shnum || entsize < cls.shSize + cls.word) return undefined;
+  const table = exact(shoff, shnum * entsize);
+  if (!table) return undefined;
+  const section = (i: number) => {
+    const h = i * entsize;
+    return { name: u32(table, h), offset: word(table, h + cls.shOffset), size: word(table, h + cls.shSize) };
+  };
+  const names = exact(section(shstrndx).offset, section(shstrndx).size);
+  if (!names) return undefined;
   for (let i = 0; i < shnum; i++) {
     const s = section(i);
-    const at = strtab.offset + s.name;
-    if (s.name >= strtab.size || elf.toString('latin1', at, at + 9) !== '.modinfo\0') continue;
-    if (!inside(s.offset, s.size)) return undefined;
+    if (names.toString('latin1', s.name, s.name + 9) !== '.modinfo\0') continue;
+    const data = exact(s.offset, s.size);
+    if (!data) return undefined;
     const out: Record<string, string> = {};
-    for (const entry of elf.toString('utf8', s.offset, s.offset + s.size).split('\0')) {
+    for (const entry of data.toString('utf8').split('\0')) {
       const eq = entry.indexOf('=');
       if (eq > 0 && !Object.hasOwn(out, entry.slice(0, eq))) out[entry.slice(0, eq)] = entry.slice(eq + 1);
     }

@@ -6,11 +6,14 @@
  */
 import {
   accessSync,
+  closeSync,
   constants,
   copyFileSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
   readdirSync,
   rmSync,
   statSync,
@@ -33,8 +36,8 @@ export interface ModuleSystem {
   exists(p: string): boolean;
   /** a file's text, or undefined when it cannot be read */
   readFile(p: string): string | undefined;
-  /** a file's bytes, or undefined when it cannot be read */
-  readBytes(p: string): Buffer | undefined;
+  /** LENGTH bytes of a file from OFFSET (fewer at its end), or undefined when it cannot be read */
+  readAt(p: string, offset: number, length: number): Buffer | undefined;
   /** the names in a directory; [] when it does not exist */
   readdir(p: string): string[];
   isDirectory(p: string): boolean;
@@ -55,11 +58,14 @@ function which(cmd: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/local/sbin', '/usr/sbin', '/sbin'];
   for (const dir of dirs) {
     const p = join(dir, cmd);
+    // most directories do not have it: stat without an exception for those
+    // (an Error and its stack per miss cost milliseconds in the lab guest)
     try {
+      if (!statSync(p, { throwIfNoEntry: false })?.isFile()) continue;
       accessSync(p, constants.X_OK);
-      if (statSync(p).isFile()) return p;
+      return p;
     } catch {
-      /* not here */
+      /* not a directory we can search, or not executable by us */
     }
   }
   return undefined;
@@ -79,11 +85,16 @@ export function realSystem(): ModuleSystem {
         return undefined;
       }
     },
-    readBytes(p) {
+    readAt(p, offset, length) {
+      let fd: number | undefined;
       try {
-        return readFileSync(p);
+        fd = openSync(p, 'r');
+        const buf = Buffer.alloc(length);
+        return buf.subarray(0, readSync(fd, buf, 0, length, offset));
       } catch {
         return undefined;
+      } finally {
+        if (fd !== undefined) closeSync(fd);
       }
     },
     readdir(p) {

@@ -4,7 +4,7 @@
  * refuse.  test/e2e/package.test.ts checks it against kmod's modinfo on
  * the lab's real vnet.ko.
  */
-import { depEntry, isPlainModule, modinfoFields, moduleName } from '../../src/module/modinfo';
+import { bufferReader, depEntry, isPlainModule, modinfoFields as fieldsOf, moduleName } from '../../src/module/modinfo';
 import { buildElf, modinfoSection } from './elf-fixture';
 
 const FIELDS = ['version=0.1.0', 'license=GPL', 'parm=numdevs:number of devices', 'parm=link:parent', 'name=vnet', 'vermagic=6.1.0 SMP mod_unload'];
@@ -17,6 +17,9 @@ const vnetKo = (opts?: Parameters<typeof buildElf>[1]) =>
     ],
     opts,
   );
+
+/** modinfoFields over bytes in memory */
+const modinfoFields = (buf: Buffer) => fieldsOf(bufferReader(buf));
 
 describe('modinfoFields', () => {
   test.each([
@@ -32,6 +35,28 @@ describe('modinfoFields', () => {
       name: 'vnet',
       vermagic: '6.1.0 SMP mod_unload',
     });
+  });
+
+  test('reads the header, the section table, their names and .modinfo, not the rest (a module with debug information is megabytes)', () => {
+    const elf = buildElf([
+      { name: '.debug_info', data: Buffer.alloc(4 << 20, 1) },
+      { name: '.modinfo', data: modinfoSection(FIELDS) },
+      { name: '.debug_str', data: Buffer.alloc(1 << 20, 2) },
+    ]);
+    const reads: number[] = [];
+    const fields = fieldsOf((offset, length) => {
+      reads.push(length);
+      return elf.subarray(offset, offset + length);
+    });
+    expect(fields?.version).toBe('0.1.0');
+    expect(reads).toHaveLength(4);
+    expect(reads.reduce((a, b) => a + b, 0)).toBeLessThan(1024);
+  });
+
+  test('a short read (the file shrank, or is cut) is refused, not parsed', () => {
+    const elf = vnetKo();
+    expect(fieldsOf((offset, length) => elf.subarray(offset, offset + Math.max(0, length - 1)))).toBeUndefined();
+    expect(fieldsOf(() => undefined)).toBeUndefined();
   });
 
   test('a module without a version field: the others', () => {
@@ -62,6 +87,8 @@ describe('modinfoFields', () => {
 describe('modules.dep', () => {
   const DEP = [
     'kernel/drivers/net/dummy.ko:',
+    'kernel/net/uses/vnet-user.ko: extra/vnet.ko',
+    'kernel/net/myvnet.ko:',
     'kernel/drivers/net/vnet-test.ko.xz: kernel/net/core/x.ko',
     'updates/dkms/vnet.ko: kernel/drivers/net/veth.ko',
     'extra/vnet.ko:',
@@ -75,6 +102,10 @@ describe('modules.dep', () => {
     expect(depEntry(DEP, 'veth')).toBeUndefined(); // only a dependency here
     expect(depEntry('', 'vnet')).toBeUndefined();
     expect(depEntry('/opt/mods/vnet.ko:\n', 'vnet')).toBe('/opt/mods/vnet.ko');
+    expect(depEntry('/opt/mods/vnet.ko:', 'vnet')).toBe('/opt/mods/vnet.ko'); // no final newline
+    expect(depEntry('kernel/a.ko: extra/vnet.ko\n', 'vnet')).toBeUndefined();
+    expect(depEntry(DEP, 'myvnet')).toBe('kernel/net/myvnet.ko');
+    expect(depEntry(DEP, 'vnet_user')).toBe('kernel/net/uses/vnet-user.ko');
   });
 
   test('names and compression as kmod sees them', () => {

@@ -50,7 +50,8 @@ class FakeMachine implements ModuleSystem {
   isDirectory = (p: string) => this.dirs.has(p) || [...this.files.keys(), ...this.dirs].some((f) => f.startsWith(`${p}/`));
   exists = (p: string) => this.files.has(p) || this.isDirectory(p);
   readFile = (p: string) => this.files.get(p);
-  readBytes = (p: string) => (this.files.has(p) ? Buffer.from(this.files.get(p) as string, 'latin1') : undefined);
+  readAt = (p: string, offset: number, length: number) =>
+    this.files.has(p) ? Buffer.from(this.files.get(p) as string, 'latin1').subarray(offset, offset + length) : undefined;
   readdir(p: string): string[] {
     const names = new Set<string>();
     for (const f of [...this.files.keys(), ...this.dirs]) {
