@@ -139,7 +139,9 @@ function notes(recs, env) {
       'its initialisation 14), the link list and the first calls into the binding about 19, the address and generic-netlink dumps 16, the output 11. ' +
       'That is about 95 ms of fixed cost before a command does anything, against 1.3 × node -e 0 allowing about 90: the goal is out of reach while a command ' +
       'is a Node program started by a `#!/usr/bin/env node` shim. vnet-module status no longer starts modinfo (about 130 ms with node:child_process, ' +
-      'the slowest command until 2026-12-06): it reads modules.dep and the module\'s .modinfo section itself, and leaves only a compressed module to modinfo. ' +
+      'the slowest command until 2026-12-06): it reads modules.dep and the module\'s .modinfo section itself (the ELF header, the section table and ' +
+      'that section: the lab\'s vnet.ko is 4 MB with its debug information), leaves only a compressed module to modinfo, and walks the package\'s ' +
+      'sources for install alone. ' +
       'Tried and measured, not kept: a bundle built from the TypeScript sources, whose modules esbuild hoists into one scope (top level 12 ms instead of 19, ' +
       'but the run after it slower by as much: 155 against 155 ms for vnetconfig vnet0, 89 against 92 for --version); V8 flags set at run time before the ' +
       'bundle compiles, with caches made under the same flags so that V8 takes them (--no-sparkplug; --regexp-interpret-all, as commander parses every option\'s ' +
