@@ -61,7 +61,9 @@ function findByFileName(depText: string, want: string): string | undefined {
   for (let at = depText.indexOf(needle); at >= 0; at = depText.indexOf(needle, at + 1)) {
     const start = depText.lastIndexOf('\n', at) + 1;
     const colon = depText.indexOf(':', start);
-    if (colon < at) continue; // in a line's list of dependencies
+    const end = depText.indexOf('\n', at);
+    // in a line's list of dependencies, or on a line without a colon
+    if (colon < at || (end >= 0 && colon > end)) continue;
     const entry = depText.slice(start, colon);
     if (moduleName(entry) === want) return entry;
   }

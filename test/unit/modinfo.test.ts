@@ -104,6 +104,8 @@ describe('modules.dep', () => {
     expect(depEntry('/opt/mods/vnet.ko:\n', 'vnet')).toBe('/opt/mods/vnet.ko');
     expect(depEntry('/opt/mods/vnet.ko:', 'vnet')).toBe('/opt/mods/vnet.ko'); // no final newline
     expect(depEntry('kernel/a.ko: extra/vnet.ko\n', 'vnet')).toBeUndefined();
+    expect(depEntry('extra/vnet.ko\nkernel/b.ko:\n', 'vnet')).toBeUndefined(); // no colon on its line
+    expect(depEntry('extra/vnet.ko\nkernel/b.ko:\n', 'b')).toBe('kernel/b.ko');
     expect(depEntry(DEP, 'myvnet')).toBe('kernel/net/myvnet.ko');
     expect(depEntry(DEP, 'vnet_user')).toBe('kernel/net/uses/vnet-user.ko');
   });
