@@ -33,31 +33,16 @@ export function moduleName(file: string): string {
   return stem.includes('-') ? stem.split('-').join('_') : stem;
 }
 
-/** NAME's path in a modules.dep text (as written there: relative to the kernel's module directory, or absolute). */
+/**
+ * NAME's path in a modules.dep text (as written there: relative to the
+ * kernel's module directory, or absolute).  Every spelling of a name ('-'
+ * or '_' at each '_') ends in the part after its last '_', so only the
+ * places where that part and ".ko" occur are looked at (indexOf), not each
+ * of modules.dep's thousands of lines.
+ */
 export function depEntry(depText: string, name: string): string | undefined {
   const want = moduleName(`${name}.ko`);
-  if (!want.includes('_')) return findByFileName(depText, want);
-  // snd_hda_intel may be snd-hda-intel.ko, or any mix: every line's name is compared
-  for (let start = 0; start < depText.length; ) {
-    let end = depText.indexOf('\n', start);
-    if (end < 0) end = depText.length;
-    const colon = depText.indexOf(':', start);
-    if (colon > start && colon < end) {
-      const entry = depText.slice(start, colon);
-      if (moduleName(entry) === want) return entry;
-    }
-    start = end + 1;
-  }
-  return undefined;
-}
-
-/**
- * depEntry for a name without '-' or '_': only the places where WANT.ko
- * appears (indexOf, native) are looked at, not every line (modules.dep
- * has thousands).
- */
-function findByFileName(depText: string, want: string): string | undefined {
-  const needle = `${want}.ko`;
+  const needle = `${want.slice(want.lastIndexOf('_') + 1)}.ko`;
   for (let at = depText.indexOf(needle); at >= 0; at = depText.indexOf(needle, at + 1)) {
     const start = depText.lastIndexOf('\n', at) + 1;
     const colon = depText.indexOf(':', start);
