@@ -206,16 +206,17 @@ function installedModule(sys: ModuleSystem, kernel: string): ModuleStatus['modul
   const entry = dep === undefined ? undefined : depEntry(dep, MODULE);
   // depmod has not listed vnet for that kernel: modprobe (and modinfo) would not find it
   if (dep !== undefined && entry === undefined) return undefined;
+  const module = (file: string, version?: string) => ({ file, ...(version ? { version } : {}) });
   if (entry !== undefined && isPlainModule(entry)) {
     const file = entry.startsWith('/') ? entry : join(dir, entry);
-    const fields = modinfoFields((offset, length) => sys.readAt(file, offset, length));
-    if (fields) return { file, ...(fields.version ? { version: fields.version } : {}) };
+    const fields = sys.withFile(file, modinfoFields);
+    if (fields) return module(file, fields.version);
   }
   if (!sys.which('modinfo')) return undefined;
   // one modinfo for both fields (-F takes one): a process less to start
   const info = sys.capture(['modinfo', '-k', kernel, MODULE]);
   const f = info.status === 0 ? parseModinfo(info.stdout) : {};
-  return f.filename ? { file: f.filename, ...(f.version ? { version: f.version } : {}) } : undefined;
+  return f.filename ? module(f.filename, f.version) : undefined;
 }
 
 export function moduleStatus(sys: ModuleSystem, src: Sources, kernel: string): ModuleStatus {

@@ -10,6 +10,7 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -20,6 +21,8 @@ import {
 } from 'node:fs';
 import { release as osRelease } from 'node:os';
 import { dirname, join } from 'node:path';
+
+import type { ReadAt } from './modinfo';
 
 /** node:child_process, required on first use: --help and usage errors
  * need no child process, and loading it costs start-up time
@@ -36,8 +39,11 @@ export interface ModuleSystem {
   exists(p: string): boolean;
   /** a file's text, or undefined when it cannot be read */
   readFile(p: string): string | undefined;
-  /** LENGTH bytes of a file from OFFSET (fewer at its end), or undefined when it cannot be read */
-  readAt(p: string, offset: number, length: number): Buffer | undefined;
+  /**
+   * Opens a file once for `use` to read parts of it (a read past its end,
+   * or one that fails, gives undefined); undefined when it cannot be opened.
+   */
+  withFile<T>(p: string, use: (read: ReadAt) => T): T | undefined;
   /** the names in a directory; [] when it does not exist */
   readdir(p: string): string[];
   isDirectory(p: string): boolean;
@@ -85,16 +91,27 @@ export function realSystem(): ModuleSystem {
         return undefined;
       }
     },
-    readAt(p, offset, length) {
-      let fd: number | undefined;
+    withFile(p, use) {
+      let fd: number;
       try {
         fd = openSync(p, 'r');
-        const buf = Buffer.alloc(length);
-        return buf.subarray(0, readSync(fd, buf, 0, length, offset));
       } catch {
         return undefined;
+      }
+      try {
+        // bounded by the file's size: a corrupt header cannot make us allocate more
+        const size = fstatSync(fd).size;
+        return use((offset, length) => {
+          if (offset + length > size) return undefined;
+          const buf = Buffer.alloc(length);
+          try {
+            return buf.subarray(0, readSync(fd, buf, 0, length, offset));
+          } catch {
+            return undefined;
+          }
+        });
       } finally {
-        if (fd !== undefined) closeSync(fd);
+        closeSync(fd);
       }
     },
     readdir(p) {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 
 import { run } from '../../src/commands/vnet-module';
+import { bufferReader, type ReadAt } from '../../src/module/modinfo';
 import type { ModuleSystem } from '../../src/module/system';
 import { buildElf, modinfoSection } from './elf-fixture';
 import { FakeBinding, runCmd } from './harness';
@@ -50,8 +51,8 @@ class FakeMachine implements ModuleSystem {
   isDirectory = (p: string) => this.dirs.has(p) || [...this.files.keys(), ...this.dirs].some((f) => f.startsWith(`${p}/`));
   exists = (p: string) => this.files.has(p) || this.isDirectory(p);
   readFile = (p: string) => this.files.get(p);
-  readAt = (p: string, offset: number, length: number) =>
-    this.files.has(p) ? Buffer.from(this.files.get(p) as string, 'latin1').subarray(offset, offset + length) : undefined;
+  withFile = <T>(p: string, use: (read: ReadAt) => T) =>
+    this.files.has(p) ? use(bufferReader(Buffer.from(this.files.get(p) as string, 'latin1'))) : undefined;
   readdir(p: string): string[] {
     const names = new Set<string>();
     for (const f of [...this.files.keys(), ...this.dirs]) {
