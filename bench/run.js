@@ -3,8 +3,9 @@
 /*
  * npm run bench: issue 9's measurements, side by side with their anchors.
  *
- *   node bench/run.js [--smoke] [--rounds N] [--kernel V] [--cases LIST]
- *                     [--no-scaling] [--no-doc] [--keep FILE] [--from FILE]
+ *   node bench/run.js [--smoke] [--rounds N] [--scaling-rounds N] [--kernel V]
+ *                     [--cases LIST] [--no-scaling] [--no-doc] [--keep FILE]
+ *                     [--from FILE]
  *
  * 1. builds what it needs: the C clients (bench/c), the project if dist/
  *    is missing, gnuplot (Debian's gnuplot-nox) if it is not installed;
@@ -13,7 +14,10 @@
  * 3. boots the lab once (--smp 2) and runs bench/guest/main.js there: the
  *    datapath, drop accuracy, control path, commands and memory cases;
  * 4. boots it a second time with LAB_TCG_THREAD=multi (vCPUs in parallel)
- *    for the datapath's 1- against 2-thread runs, unless --no-scaling;
+ *    for the datapath's 1- against 2-thread runs, unless --no-scaling:
+ *    --scaling-rounds rounds (default 7, at least --rounds), as its two
+ *    vCPU threads compete with everything else on the host and its
+ *    per-round ratios scatter the most (a few paths: ~40 s a round);
  * 5. prints the goals table and writes docs/performance.md with its plot
  *    (docs/performance.svg), unless --no-doc.
  *
@@ -35,10 +39,12 @@ const { goalsText, markdown, plot } = require('./lib/report');
 const { wallRounds } = require('./lib/wall');
 
 const ROOT = path.resolve(__dirname, '..');
+/** The scaling boot's default rounds (see 4. above). */
+const SCALING_ROUNDS = 7;
 const say = (m) => process.stderr.write(`bench: ${m}\n`);
 
 function parseArgs(argv) {
-  const o = { smoke: false, rounds: undefined, kernel: '6.1', cases: null, scaling: true, doc: true, keep: null, from: null };
+  const o = { smoke: false, rounds: undefined, scalingRounds: undefined, kernel: '6.1', cases: null, scaling: true, doc: true, keep: null, from: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -47,6 +53,7 @@ function parseArgs(argv) {
     };
     if (a === '--smoke') o.smoke = true;
     else if (a === '--rounds') o.rounds = Number(val());
+    else if (a === '--scaling-rounds') o.scalingRounds = Number(val());
     else if (a === '--kernel') o.kernel = val();
     else if (a === '--cases') o.cases = val().split(',').filter(Boolean);
     else if (a === '--no-scaling') o.scaling = false;
@@ -54,17 +61,22 @@ function parseArgs(argv) {
     else if (a === '--keep') o.keep = val();
     else if (a === '--from') o.from = val();
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 29).map((l) => l.replace(/^ \*( |$)/, '')).join('\n') + '\n');
+      const lines = fs.readFileSync(__filename, 'utf8').split('\n');
+      const head = lines.slice(3, lines.indexOf(' */'));
+      process.stdout.write(head.map((l) => l.replace(/^ \*( |$)/, '')).join('\n') + '\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (o.rounds !== undefined && !(Number.isInteger(o.rounds) && o.rounds >= 1)) throw new Error('--rounds must be a positive integer');
+  for (const [k, flag] of [['rounds', '--rounds'], ['scalingRounds', '--scaling-rounds']]) {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`${flag} must be a positive integer`);
+  }
   if (o.smoke) {
     o.rounds ??= 1;
     o.scaling = false;
     o.doc = false;
   }
   o.rounds ??= 3;
+  o.scalingRounds ??= Math.max(o.rounds, SCALING_ROUNDS);
   const known = ['host', 'datapath', 'accuracy', 'control', 'cli', 'memory'];
   for (const c of o.cases ?? []) if (!known.includes(c)) throw new Error(`unknown case ${c} (${known.join(', ')})`);
   o.cases ??= known;
@@ -200,7 +212,7 @@ async function measure(o) {
     if (g.code !== 0) failures.push(`the guest bench exited ${g.code}`);
   }
   if (o.scaling && guestCases.includes('datapath')) {
-    const g = await guest({ ...o, cases: ['scaling'], multi: true });
+    const g = await guest({ ...o, rounds: o.scalingRounds, cases: ['scaling'], multi: true });
     recs.push(...g.recs.filter((r) => r.case !== 'env'));
     if (g.code !== 0) failures.push(`the scaling boot (LAB_TCG_THREAD=multi) exited ${g.code}`);
   }
@@ -209,6 +221,7 @@ async function measure(o) {
   const meta = {
     case: 'meta',
     rounds: o.rounds,
+    scalingRounds: o.scaling && o.cases.includes('datapath') ? o.scalingRounds : undefined,
     seconds: Math.round((Date.now() - t0) / 1000),
     // (the bench's own outputs, the doc and its plot, do not count)
     commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/performance.md', ':!docs/performance.svg') ? ' + uncommitted changes' : ''}`,
@@ -249,6 +262,7 @@ async function main() {
     tcg: 'thread=single',
     scalingTcg: 'thread=multi',
     rounds: meta.rounds,
+    scalingRounds: meta.scalingRounds,
     counts: env.counts ?? {},
     load: meta.load,
   };

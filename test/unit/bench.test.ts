@@ -10,6 +10,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const stats = require(path.join(ROOT, 'bench', 'lib', 'stats.js'));
 const { analyze } = require(path.join(ROOT, 'bench', 'lib', 'analyze.js'));
 const { checks } = require(path.join(ROOT, 'bench', 'lib', 'checks.js'));
+const { notes } = require(path.join(ROOT, 'bench', 'lib', 'notes.js'));
 const { PATHS, SCALING_PATHS } = require(path.join(ROOT, 'bench', 'guest', 'datapath.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -91,6 +92,16 @@ describe('bench arithmetic', () => {
     expect(g('crowd').ratio.median).toBeCloseTo(1.05, 5);
     expect(g('drop-3sigma').met).toBe(true);
     expect(g('time-edges').met).toBe(true);
+  });
+
+  test("a missed relay-pass goal quotes its own frame size's macvlan, and claims the kernel's floor only when the figures show it", () => {
+    // 64 B: macvlan 0.95 of veth, the relay 0.99 of macvlan; 1518 B: macvlan 0.96, the relay 0.90 of it
+    const pps: Record<string, Record<number, number>> = { veth: { 60: 100000, 1514: 100000 }, macvlan: { 60: 95000, 1514: 96000 }, pass: { 60: 94050, 1514: 86400 } };
+    const recs = run(3).map((r) => (r.case === 'datapath' && r.threads === 1 && pps[r.path as string] ? { ...r, pps: pps[r.path as string][r.size as number] } : r));
+    const n = notes(recs, { counts: {} });
+    expect(n['pass-60']).toContain('measured 0.95 (0.95–0.95)× veth direct in the same rounds, and the relay 0.99 (0.99–0.99)× macvlan: the relay costs what');
+    expect(n['pass-1514']).toContain('measured 0.96 (0.96–0.96)× veth direct in the same rounds, and the relay 0.90 (0.90–0.90)× macvlan.');
+    expect(n['pass-1514']).not.toContain('the relay costs what');
   });
 
   test('a misplaced time-mode frame fails the edge goal, whatever the error', () => {
