@@ -4,7 +4,7 @@
  * measured, and for a goal that a run misses, what bounds it (with that
  * run's own figures where there is one to quote).
  */
-const { ratioOf, fmtRatio } = require('./stats');
+const { ratioOf, fmtRatio, median } = require('./stats');
 
 function notes(recs, env) {
   const echo = recs.filter((r) => r.case === 'control' && r.op === 'echo').sort((a, b) => a.round - b.round);
@@ -15,6 +15,21 @@ function notes(recs, env) {
   const sc = (p, th) => recs.filter((r) => r.case === 'scaling' && r.path === p && r.size === 60 && r.threads === th).sort((a, b) => a.round - b.round).map((r) => r.pps);
   const vethScale = sc('veth', 1).length && sc('veth', 2).length ? fmtRatio(ratioOf(sc('veth', 2), sc('veth', 1))) : null;
   const vethOdd = sc('veth', 1).length > 0 && sc('veth', 1).every((v, i) => v < (sc('pass', 1)[i] ?? 0));
+  const passScale = sc('pass', 1).length && sc('pass', 2).length ? fmtRatio(ratioOf(sc('pass', 2), sc('pass', 1))) : null;
+  // why the 2-thread figures scatter: the host (every scaling goal's bound)
+  const scaleHost =
+    'Measured in the second boot, whose vCPUs run on host threads of their own (LAB_TCG_THREAD=multi), on a 2-core host with ' +
+    `${loadText}: ` +
+    (load && load.median < 1.5
+      ? "the host was otherwise idle, but its 2 cores carried the 2 vCPU threads and qemu's own main-loop thread (timers, the console), so two vCPUs never had two whole cores"
+      : 'two vCPU threads could not get two whole cores') +
+    ', and the per-round ratios scattered (see the spreads' +
+    (vethScale ? `; veth direct, the anchor, gave ${vethScale} in the same boot` : '') +
+    ')' +
+    (vethOdd
+      ? ", and there its one-thread rate stayed below the relay's one-thread rate in every round, which no cost of the paths explains: that boot's figures say more about the host than about vnet"
+      : '') +
+    '. Showing 1.8 reliably needs a host with more cores than vCPUs.';
   const floodOfCeiling = echo.length && echo[0].batch !== undefined ? fmtRatio(ratioOf(echo.map((r) => r.flood), echo.map((r) => r.batch))) : null;
   const t = recs.filter((r) => r.case === 'accuracy' && r.kind === 'time');
   const gaps = t.length ? Math.max(...t.map((r) => r.max_gap_us)) : null;
@@ -23,7 +38,10 @@ function notes(recs, env) {
   const guestCli = (name) => recs.find((r) => r.case === 'cli' && r.where === 'guest' && r.name === name);
   const gNode = guestCli('node -e 0');
   const gVersion = guestCli('vnet-monitor --version');
-  const versionRatio = gNode && gVersion ? fmtRatio(ratioOf(gVersion.ms, gNode.ms)) : null;
+  const version = gNode && gVersion ? ratioOf(gVersion.ms, gNode.ms) : null;
+  const versionRatio = version ? fmtRatio(version) : null;
+  // what 1.3 x node -e 0 leaves a real call once a command that does nothing has started
+  const headroomMs = version ? Math.round((1.3 - version.median) * median(gNode.ms)) : null;
 
   // the datapath's own anchors: macvlan against veth and the relay against
   // macvlan (per frame size), time against pass under hpet (64 B)
@@ -120,19 +138,15 @@ function notes(recs, env) {
       (timeHpet ? ` With the guest switched to hpet, an emulated MMIO access per read, it measured ${timeHpet}× pass under hpet (and pass under hpet ${passHpet}× pass).` : ''),
     percentL:
       'netem with loss drops in its enqueue before the veth\'s transmit, as percent mode drops before it; the difference is vnet0\'s own transmit in front.',
-    'scale-pass':
-      'Measured in the second boot, whose vCPUs run on host threads of their own (LAB_TCG_THREAD=multi), on a 2-core host with ' +
-      `${loadText}: ` +
-      (load && load.median < 1.5
-        ? 'the host was otherwise idle, but its 2 cores carried the 2 vCPU threads and qemu\'s own main-loop thread (timers, the console), so two vCPUs never had two whole cores'
-        : 'two vCPU threads could not get two whole cores') +
-      ', and the per-round ratios scattered (see the spreads' +
-      (vethScale ? `; veth direct, the anchor, gave ${vethScale} in the same boot` : '') +
-      ')' +
-      (vethOdd ? ', and there its one-thread rate stayed below the relay\'s one-thread rate in every round, which no cost of the paths explains: that boot\'s figures say more about the host than about vnet' : '') +
-      '. Showing 1.8 needs a host with more cores than vCPUs.',
-    'scale-percent0': 'As for pass: the 2-core host was shared by the 2 vCPUs and the other work.',
-    'scale-percent0s': 'As for pass; with a chosen seed the draws also share one atomic counter (reproducibility across CPUs needs one sequence).',
+    'scale-pass': scaleHost,
+    'scale-percent0':
+      'Percent mode at 0 % loss adds a draw per frame from a per-CPU counter: nothing is written that another CPU reads.' +
+      (passScale ? ` Relay pass, the same path without the draw, gave ${passScale} in the same boot. ` : ' ') +
+      scaleHost,
+    'scale-percent0s':
+      'With a chosen seed the draws share one atomic counter (reproducibility across CPUs needs one sequence): one write per frame shared by the CPUs.' +
+      (passScale ? ` Relay pass gave ${passScale} in the same boot. ` : ' ') +
+      scaleHost,
     echo: 'A request costs the addon two system calls, as it costs the C client; what is left is the N-API call and building the JS string.',
     flood:
       (ceiling ? `The ceiling of pipelining from one thread, raw netlink with 16 requests per datagram, measured ${ceiling}× the libnl client in the same rounds` : 'See the raw-netlink rows') +
@@ -155,7 +169,12 @@ function notes(recs, env) {
       'its code cache 10 ms, compiling with the cache 20 ms (100 without), the top level 19 ms, commander\'s --version 16 ms. A real call ' +
       '(vnetconfig vnet0) takes about 80 ms from the command\'s start: commander\'s parse about 20, finding and loading the addon about 20 (dlopen and ' +
       'its initialisation 14), the link list and the first calls into the binding about 19, the address and generic-netlink dumps 16, the output 11. ' +
-      'That is about 95 ms of fixed cost before a command does anything, against 1.3 × node -e 0 allowing about 90: the goal is out of reach while a command ' +
+      (headroomMs === null
+        ? 'About 95 ms of fixed cost before a command does anything, against 1.3 × node -e 0 allowing about 90: '
+        : headroomMs > 0
+          ? `With --version at ${fmtRatio(version)}× here, 1.3 × node -e 0 leaves a real call ${headroomMs} ms for its own work, less than loading the addon alone: `
+          : `With --version at ${fmtRatio(version)}× here, a command that does nothing is already over 1.3 × node -e 0: `) +
+      'the goal is out of reach while a command ' +
       'is a Node program started by a `#!/usr/bin/env node` shim. vnet-module status no longer starts modinfo (about 130 ms with node:child_process, ' +
       'the slowest command until 2026-12-06): it reads modules.dep and the module\'s .modinfo section itself (the ELF header, the section table and ' +
       'that section: the lab\'s vnet.ko is 4 MB with its debug information), leaves only a compressed module to modinfo, and walks the package\'s ' +

@@ -83,7 +83,9 @@ function markdown({ goals, tables, env, notes, plotFile, commit, command, date, 
     `Written by \`${command}\` (bench/run.js) on ${date}, commit \`${commit}\`: every figure below comes from that run. ` +
       `Guest kernel ${env.kernel}, ${env.cpus} vCPUs under qemu TCG (${env.tcg}); host ${host}. ` +
       'Absolute figures under TCG drift by about 25 % from run to run: the ratios, taken round by round against an anchor measured in the same round of the same boot, are what count. ' +
-      `Each figure is the median of ${env.rounds} alternating rounds, with the rounds' minimum and maximum in parentheses.`,
+      `Each figure is the median of ${env.rounds} alternating rounds` +
+      (env.scalingRounds && env.scalingRounds !== env.rounds ? ` (${env.scalingRounds} in the boot with vCPUs in parallel, for one pktgen thread against two)` : '') +
+      ", with the rounds' minimum and maximum in parentheses.",
   );
   out.push('');
   if (load) {

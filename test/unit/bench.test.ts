@@ -104,6 +104,13 @@ describe('bench arithmetic', () => {
     expect(n['pass-1514']).not.toContain('the relay costs what');
   });
 
+  test("the guest-command bound says what 1.3 × node -e 0 leaves a real call after a command that does nothing", () => {
+    const withVersion = (ms: number) =>
+      notes([...run(3), { case: 'cli', where: 'guest', name: 'vnet-monitor --version', anchor: false, ms: [ms, ms, ms] }], { counts: {} })['cli-guest'];
+    expect(withVersion(360)).toContain('With --version at 1.20 (1.20–1.20)× here, 1.3 × node -e 0 leaves a real call 30 ms for its own work');
+    expect(withVersion(400)).toContain('With --version at 1.33 (1.33–1.33)× here, a command that does nothing is already over 1.3 × node -e 0');
+  });
+
   test('a misplaced time-mode frame fails the edge goal, whatever the error', () => {
     const recs = run().map((r) => (r.kind === 'time' ? { ...r, misplaced: 1 } : r));
     expect(analyze(recs).goals.find((x: { id: string }) => x.id === 'time-edges').met).toBe(false);
