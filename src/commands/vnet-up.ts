@@ -2,10 +2,10 @@
  * vnet-up [DEV [ADDRESS[/PREFIXLEN]] [WORD...]]: the ifconfig way to
  * configure and bring up a vnet device (the grammar: src/up-args.ts).
  */
-import type { AddressSpec, VnetBinding } from '../binding/types';
+import type { AddressSpec, LinkInfo, VnetBinding } from '../binding/types';
 import { mainOf, newProgram, runProgram } from '../cli';
 import type { Context } from '../context';
-import { deviceOrDefault } from '../device';
+import { deviceOrDefault, VNET_KIND } from '../device';
 import { CliError, isSystemError, kernel } from '../errors';
 import { EXIT_FAILURE, EXIT_OK } from '../exit';
 import { toJson } from '../format/json';
@@ -31,10 +31,19 @@ export function flagChanges(req: UpRequest): { set: number; clear: number } {
   return { set, clear };
 }
 
+/**
+ * DEV's link, from a dump of the vnet links only (filtered by the kernel,
+ * as vnetconfig's): in a namespace of a thousand interfaces an unfiltered
+ * dump is every one of them, with its statistics.
+ */
+function vnetLink(b: VnetBinding, dev: string): LinkInfo | undefined {
+  return kernel({ dev }, () => b.dumpLinks(VNET_KIND)).find((l) => l.kind === VNET_KIND && l.name === dev);
+}
+
 /** A `del` without a prefix length: IPv4 needs none; IPv6 takes the device's own. */
 function delSpec(b: VnetBinding, dev: string, d: UpRequest['del'][number]): AddressSpec {
   if (d.prefixlen !== undefined || d.family === 'inet') return { ...d, prefixlen: d.prefixlen ?? 32 };
-  const ifindex = kernel({ dev }, () => b.dumpLinks()).find((l) => l.name === dev)?.ifindex;
+  const ifindex = vnetLink(b, dev)?.ifindex;
   const want = canonicalIPv6(d.local);
   const found = kernel({ dev }, () => b.dumpAddresses()).find(
     (a) => a.ifindex === ifindex && a.family === 'inet6' && a.local === want,
@@ -111,7 +120,8 @@ not an error; deleting one it does not have is.`,
     const dev = deviceOrDefault(b, req.dev);
     apply(b, dev, req);
     if (opts.quiet) return EXIT_OK;
-    const views = readViews(b, kernel({ dev }, () => b.dumpLinks()).filter((l) => l.name === dev));
+    const link = vnetLink(b, dev);
+    const views = readViews(b, link ? [link] : []);
     if (views.length === 0) throw new CliError(EXIT_FAILURE, `${dev}: the device went away`);
     if (opts.json) io.line(toJson(deviceJson(views[0], false)));
     else io.print(formatDevice(views[0], false, io.out));

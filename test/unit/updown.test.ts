@@ -246,6 +246,19 @@ describe("vnet-up: ifconfig's other words", () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/^vnet-up: there are 2 vnet devices \(vtest, vtest2\): say which one\n/);
   });
+
+  test('in a namespace of many interfaces, the kernel is asked for the vnet links only (as vnetconfig)', async () => {
+    const k = kernel();
+    for (let i = 0; i < 50; i++) k.addDevice(`veth${i}`);
+    k.addAddress('vnet0', { family: 'inet6', local: '2001:db8::3', prefixlen: 64 });
+    const r = await runCmd(up, ['vnet0', 'del', '2001:db8::3'], k);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('vnet0: flags=4291<UP,BROADCAST,RUNNING,NOARP,MULTICAST>  mtu 1500\n')).toBe(true);
+    expect(k.kernelCalls('delAddress').map((c) => c.args[1])).toEqual([{ family: 'inet6', local: '2001:db8::3', prefixlen: 64 }]);
+    const dumps = k.kernelCalls('dumpLinks');
+    expect(dumps.length).toBeGreaterThan(0);
+    expect(dumps.map((c) => c.args)).toEqual(dumps.map(() => ['vnet']));
+  });
 });
 
 describe('vnet-down', () => {
