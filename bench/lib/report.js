@@ -233,6 +233,7 @@ function markdown({ goals, tables, env, notes, plotFile, commit, command, date, 
   }
   if (tables.crowd) {
     out.push('### `vnetconfig -a` in a crowded namespace', '');
+    if (notes.crowdMethod) out.push(notes.crowdMethod, '');
     out.push(mdTable([['command (interfaces in the namespace)', 'name'], ['ms', 'ms'], ['/ 10 interfaces', 'ratio']], tables.crowd));
     out.push('');
   }
