@@ -11,7 +11,7 @@
  * device of another kind.
  */
 import type { LinkInfo, VnetBinding } from './binding/types';
-import { CliError, isSystemError, kernel, LOAD_HINT } from './errors';
+import { CliError, ErrorContext, isSystemError, kernel, LOAD_HINT } from './errors';
 import { EXIT_NOT_FOUND, EXIT_USAGE } from './exit';
 import { parseIfname } from './parse';
 
@@ -25,8 +25,8 @@ export const VNET_KIND = 'vnet';
  * than one of 10); the kind is checked again: without the module, or
  * before 4.19, the kernel ignores the filter and sends every link.
  */
-export function vnetLinks(b: VnetBinding): LinkInfo[] {
-  return kernel({}, () => b.dumpLinks(VNET_KIND)).filter((l) => l.kind === VNET_KIND);
+export function vnetLinks(b: VnetBinding, ectx: ErrorContext = {}): LinkInfo[] {
+  return kernel(ectx, () => b.dumpLinks(VNET_KIND)).filter((l) => l.kind === VNET_KIND);
 }
 
 /** The names of every vnet device in this network namespace. */

@@ -5,7 +5,7 @@
 import type { AddressSpec, LinkInfo, VnetBinding } from '../binding/types';
 import { mainOf, newProgram, runProgram } from '../cli';
 import type { Context } from '../context';
-import { deviceOrDefault, VNET_KIND } from '../device';
+import { deviceOrDefault, vnetLinks } from '../device';
 import { CliError, isSystemError, kernel } from '../errors';
 import { EXIT_FAILURE, EXIT_OK } from '../exit';
 import { toJson } from '../format/json';
@@ -32,12 +32,12 @@ export function flagChanges(req: UpRequest): { set: number; clear: number } {
 }
 
 /**
- * DEV's link, from a dump of the vnet links only (filtered by the kernel,
- * as vnetconfig's): in a namespace of a thousand interfaces an unfiltered
+ * DEV's link, from a dump of the vnet links only (vnetLinks(), as
+ * vnetconfig's): in a namespace of a thousand interfaces an unfiltered
  * dump is every one of them, with its statistics.
  */
 function vnetLink(b: VnetBinding, dev: string): LinkInfo | undefined {
-  return kernel({ dev }, () => b.dumpLinks(VNET_KIND)).find((l) => l.kind === VNET_KIND && l.name === dev);
+  return vnetLinks(b, { dev }).find((l) => l.name === dev);
 }
 
 /** A `del` without a prefix length: IPv4 needs none; IPv6 takes the device's own. */
