@@ -13,9 +13,10 @@ function notes(recs, env) {
   const loadText = load ? `a load average of ${load.median.toFixed(1)} (up to ${load.max.toFixed(1)}) on ${load.cores} cores during the run` : 'the rest of the machine\'s work';
   // the scaling boot's own anchor: veth direct, 1 thread against 2
   const sc = (p, th) => recs.filter((r) => r.case === 'scaling' && r.path === p && r.size === 60 && r.threads === th).sort((a, b) => a.round - b.round).map((r) => r.pps);
-  const vethScale = sc('veth', 1).length && sc('veth', 2).length ? fmtRatio(ratioOf(sc('veth', 2), sc('veth', 1))) : null;
+  const scaleOf = (p) => (sc(p, 1).length && sc(p, 2).length ? fmtRatio(ratioOf(sc(p, 2), sc(p, 1))) : null);
+  const vethScale = scaleOf('veth');
   const vethOdd = sc('veth', 1).length > 0 && sc('veth', 1).every((v, i) => v < (sc('pass', 1)[i] ?? 0));
-  const passScale = sc('pass', 1).length && sc('pass', 2).length ? fmtRatio(ratioOf(sc('pass', 2), sc('pass', 1))) : null;
+  const passScale = scaleOf('pass');
   // why the 2-thread figures scatter: the host (every scaling goal's bound)
   const scaleHost =
     'Measured in the second boot, whose vCPUs run on host threads of their own (LAB_TCG_THREAD=multi), on a 2-core host with ' +
@@ -47,12 +48,16 @@ function notes(recs, env) {
   // macvlan (per frame size), time against pass under hpet (64 B)
   const dp = (p, size = 60) =>
     recs.filter((r) => r.case === 'datapath' && r.path === p && r.size === size && r.threads === 1).sort((a, b) => a.round - b.round).map((r) => r.pps);
-  const dpRatio = (a, b, size = 60) => (dp(a, size).length && dp(b, size).length ? fmtRatio(ratioOf(dp(a, size), dp(b, size))) : null);
+  const dpRaw = (a, b, size = 60) => (dp(a, size).length && dp(b, size).length ? ratioOf(dp(a, size), dp(b, size)) : null);
+  const dpRatio = (a, b, size = 60) => {
+    const r = dpRaw(a, b, size);
+    return r ? fmtRatio(r) : null;
+  };
   const timeHpet = dpRatio('time0_hpet', 'pass_hpet');
   const passHpet = dpRatio('pass_hpet', 'pass');
   const passBound = (size) => {
     const macvlan = dpRatio('macvlan', 'veth', size);
-    const relay = dp('pass', size).length && dp('macvlan', size).length ? ratioOf(dp('pass', size), dp('macvlan', size)) : null;
+    const relay = dpRaw('pass', 'macvlan', size);
     const asMacvlan = relay && relay.median >= 0.97;
     return (
       'A relayed frame is transmitted twice (vnet0, then the veth), against once for veth direct: the relay adds the second `dev_queue_xmit()` and the policy; ' +
