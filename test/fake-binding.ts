@@ -51,7 +51,7 @@ import type {
   VnetState,
   VnetStats,
 } from '../src/binding/types';
-import { ifnameArg, relayInfoArg, str } from './fake-args';
+import { ifnameArg, INT32_MAX, intArg, relayInfoArg, str } from './fake-args';
 import { later } from './fake-async';
 import { FakeCalls } from './fake-calls';
 import { FakeEchoSocket } from './fake-echo';
@@ -415,9 +415,13 @@ export class FakeBinding extends FakeCalls implements VnetBinding {
     return k ? all.filter((l) => l.kind === k) : all;
   }
 
-  dumpAddresses(): AddressInfo[] {
-    this.enter('dumpAddresses', [], () => undefined);
-    return rtnl.dumpAddresses(this);
+  dumpAddresses(ifindex?: number): AddressInfo[] {
+    const i = this.enter('dumpAddresses', ifindex === undefined ? [] : [ifindex], () =>
+      ifindex === undefined ? undefined : intArg(ifindex, 'ifindex', 1, INT32_MAX),
+    );
+    if (i === undefined) return rtnl.dumpAddresses(this);
+    if (![...this.devices.values()].some((d) => d.ifindex === i)) throw sysErr('ENODEV', 'rtnl RTM_GETADDR', {});
+    return rtnl.dumpAddresses(this).filter((a) => a.ifindex === i);
   }
 
   enterNetns(name: string): void {

@@ -12,6 +12,11 @@
 
 #include "syserror.h"
 
+// <linux/netlink.h> from 4.20
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+
 namespace vnet::nl {
 
 namespace {
@@ -45,6 +50,14 @@ void NlSocket::SetRcvBuf(int bytes) {
   if (int err = io_->SetOption(SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes)) {
     ThrowErrno(err, "setsockopt(SO_RCVBUF)");
   }
+}
+
+bool NlSocket::SetStrictCheck() {
+  int on = 1;
+  int err = io_->SetOption(SOL_NETLINK, NETLINK_GET_STRICT_CHK, &on, sizeof on);
+  if (err == ENOPROTOOPT) return false;
+  if (err) ThrowErrno(err, "setsockopt(NETLINK_GET_STRICT_CHK)");
+  return true;
 }
 
 uint32_t NlSocket::Send(MsgBuilder& req, const ErrorContext& ctx, const Expect& expect) {

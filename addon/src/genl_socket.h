@@ -83,6 +83,10 @@ class NlSocket {
   void AddMembership(uint32_t group);
   // setsockopt(SOL_SOCKET, SO_RCVBUF) (tests: provoke overruns).
   void SetRcvBuf(int bytes);
+  // setsockopt(NETLINK_GET_STRICT_CHK): the kernel checks dump requests'
+  // headers strictly and honours their filters (an address dump's
+  // ifa_index).  False when the kernel predates it (4.20).
+  bool SetStrictCheck();
 
   // Sends req as Request does, and returns its sequence number without
   // waiting; Await(seq, ...) collects the answer later (tests: an overrun

@@ -1,8 +1,10 @@
 // rtnetlink dumps, as `ip link` and `ip addr` take them: dumpLinks([kind])
 // (RTM_GETLINK, every interface -- or those of one kind, filtered by the
 // kernel as for `ip link show type KIND` -- with its kind, flags, MTU,
-// address, txqueuelen and dev_get_stats() counters) and dumpAddresses()
-// (RTM_GETADDR, every IPv4 and IPv6 address, secondary ones included).
+// address, txqueuelen and dev_get_stats() counters) and
+// dumpAddresses([ifindex]) (RTM_GETADDR, every IPv4 and IPv6 address,
+// secondary ones included -- or those of one device, filtered by the
+// kernel as for `ip addr show dev DEV`).
 // One request each, answered from one consistent walk in the kernel, in
 // the calling thread's network namespace: no per-device lookups that race
 // with devices coming and going.
@@ -17,6 +19,8 @@
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -91,9 +95,9 @@ std::string MacString(const uint8_t* b, size_t len) {
   return buf;
 }
 
-std::vector<nl::Message> Dump(uint16_t type, const void* hdr, size_t hdrlen,
-                              const char* syscall, const std::string& kind = "") {
-  nl::NlSocket sock(NETLINK_ROUTE);
+std::vector<nl::Message> Dump(nl::NlSocket& sock, uint16_t type, const void* hdr,
+                              size_t hdrlen, const char* syscall,
+                              const std::string& kind = "") {
   nl::MsgBuilder req(type, NLM_F_DUMP);
   req.PutRaw(hdr, hdrlen);
   if (!kind.empty()) {
@@ -144,7 +148,8 @@ Napi::Value DumpLinks(const Napi::CallbackInfo& info) {
     struct ifinfomsg ifi;
     std::memset(&ifi, 0, sizeof ifi);
     ifi.ifi_family = AF_UNSPEC;
-    std::vector<nl::Message> replies = Dump(RTM_GETLINK, &ifi, sizeof ifi, kGetLink, kind);
+    nl::NlSocket sock(NETLINK_ROUTE);
+    std::vector<nl::Message> replies = Dump(sock, RTM_GETLINK, &ifi, sizeof ifi, kGetLink, kind);
     Napi::Array out = Napi::Array::New(env);
     uint32_t n = 0;
     for (const nl::Message& m : replies) {
@@ -187,20 +192,31 @@ std::string AddrString(int family, const struct nlattr* a) {
   return buf;
 }
 
-// dumpAddresses() -> AddressInfo[] (src/binding/types.ts): IPv4 then
-// IPv6, each in the kernel's order (primary before secondary).
+// dumpAddresses([ifindex]) -> AddressInfo[] (src/binding/types.ts): IPv4
+// then IPv6, each in the kernel's order (primary before secondary).  With
+// an ifindex, that device's only: the kernel walks that device alone under
+// NETLINK_GET_STRICT_CHK (4.20+) and fails with ENODEV when there is no
+// such device; before 4.20 the whole dump is filtered here, and an empty
+// result checked with if_indextoname() to fail the same way.
 Napi::Value DumpAddresses(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
+    uint32_t ifindex = 0;
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      ifindex = static_cast<uint32_t>(IntegerValue(env, info[0], "ifindex", 1, INT32_MAX));
+    }
+    nl::NlSocket sock(NETLINK_ROUTE);
+    bool strict = ifindex != 0 && sock.SetStrictCheck();
     Napi::Array out = Napi::Array::New(env);
     uint32_t n = 0;
     for (int family : {AF_INET, AF_INET6}) {
       struct ifaddrmsg ifa;
       std::memset(&ifa, 0, sizeof ifa);
       ifa.ifa_family = static_cast<unsigned char>(family);
+      if (strict) ifa.ifa_index = ifindex;
       std::vector<nl::Message> replies;
       try {
-        replies = Dump(RTM_GETADDR, &ifa, sizeof ifa, kGetAddr);
+        replies = Dump(sock, RTM_GETADDR, &ifa, sizeof ifa, kGetAddr);
       } catch (const SysError& e) {
         // a kernel without IPv6 has no AF_INET6 handler
         if (family == AF_INET6 && e.err() == EAFNOSUPPORT) continue;
@@ -211,6 +227,7 @@ Napi::Value DumpAddresses(const Napi::CallbackInfo& info) {
         struct ifaddrmsg h;
         std::memcpy(&h, m.payload(), sizeof h);
         if (h.ifa_family != family) continue;
+        if (ifindex != 0 && h.ifa_index != ifindex) continue;
         nl::Attrs a(m, sizeof(struct ifaddrmsg), IFA_MAX);
         a.set_context("IFA attribute");
         // IPv4: IFA_LOCAL is the address, IFA_ADDRESS the peer on
@@ -234,6 +251,10 @@ Napi::Value DumpAddresses(const Napi::CallbackInfo& info) {
         }
         out.Set(n++, o);
       }
+    }
+    if (ifindex != 0 && !strict && n == 0) {
+      char name[IF_NAMESIZE];
+      if (!::if_indextoname(ifindex, name)) ThrowErrno(errno == ENXIO ? ENODEV : errno, kGetAddr);
     }
     return out;
   });

@@ -417,7 +417,12 @@ export interface VnetBinding {
    * link's kind.
    */
   dumpLinks(kind?: string): LinkInfo[];
-  dumpAddresses(): AddressInfo[];
+  /**
+   * dumpAddresses(IFINDEX): that device's addresses only, filtered by the
+   * kernel (NETLINK_GET_STRICT_CHK, 4.20+; by the addon before); ENODEV
+   * when there is no such device.
+   */
+  dumpAddresses(ifindex?: number): AddressInfo[];
 
   /**
    * setns(2) into a network namespace (/run/netns/NAME, or an absolute

@@ -27,6 +27,9 @@ describe('parity with the addon', () => {
     ['bad address', (b) => b.setAddress('lo', '1.2.3')],
     ['bad relay info', (b) => b.setRelay('lo', { slave: 'x'.repeat(20), mode: 0, arg1: 0, arg2: 0 })],
     ['flags out of range', (b) => b.changeFlags('lo', -1, 0)],
+    ['addresses of no device', (b) => b.dumpAddresses(0x7ffffffe)],
+    ['addresses: ifindex not a number', (b) => b.dumpAddresses('lo' as unknown as number)],
+    ['addresses: ifindex 0', (b) => b.dumpAddresses(0)],
   ];
   test.each(cases)('%s', (_what, fn) => {
     const r = thrown(() => fn(real));

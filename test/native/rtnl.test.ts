@@ -77,6 +77,30 @@ describe('dumpAddresses()', () => {
     }
     expect(ours.some((a) => a.family === 'inet' && a.local === '127.0.0.1')).toBe(true);
   });
+
+  test("dumpAddresses(IFINDEX): that device's addresses, as ip addr show dev DEV lists them", () => {
+    const all = b.dumpAddresses();
+    const key = (a: { ifindex: number; family: string; local: string; prefixlen: number }): string =>
+      `${a.ifindex} ${a.family} ${a.local}/${a.prefixlen}`;
+    for (const l of b.dumpLinks()) {
+      const one = b.dumpAddresses(l.ifindex);
+      expect(one.map(key)).toEqual(all.filter((a) => a.ifindex === l.ifindex).map(key));
+      const theirs = ipJson('addr', 'show', 'dev', l.name).flatMap((x) =>
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (x.addr_info as any[]).map((a) => `${l.ifindex} ${a.family} ${a.local}/${a.prefixlen}`),
+      );
+      expect([...one.map(key)].sort()).toEqual(theirs.sort());
+    }
+    expect(b.dumpAddresses(1).map((a) => a.local)).toEqual(expect.arrayContaining(['127.0.0.1']));
+  });
+
+  test('dumpAddresses(IFINDEX) of no device: ENODEV; a bad ifindex: the validators\' errors', () => {
+    const free = Math.max(...b.dumpLinks().map((l) => l.ifindex)) + 1000;
+    expect(() => b.dumpAddresses(free)).toThrow(expect.objectContaining({ code: 'ENODEV', syscall: 'rtnl RTM_GETADDR' }));
+    expect(() => b.dumpAddresses('lo' as unknown as number)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => b.dumpAddresses(0)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => b.dumpAddresses(1.5)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+  });
 });
 
 describe('linkStatsAsync()', () => {
