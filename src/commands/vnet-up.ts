@@ -45,9 +45,10 @@ function delSpec(b: VnetBinding, dev: string, d: UpRequest['del'][number]): Addr
   if (d.prefixlen !== undefined || d.family === 'inet') return { ...d, prefixlen: d.prefixlen ?? 32 };
   const ifindex = vnetLink(b, dev)?.ifindex;
   const want = canonicalIPv6(d.local);
-  const found = kernel({ dev }, () => b.dumpAddresses()).find(
-    (a) => a.ifindex === ifindex && a.family === 'inet6' && a.local === want,
-  );
+  const found =
+    ifindex === undefined
+      ? undefined
+      : kernel({ dev }, () => b.dumpAddresses(ifindex)).find((a) => a.family === 'inet6' && a.local === want);
   if (!found) throw new CliError(EXIT_FAILURE, `${dev}: ${d.local} is not an address of ${dev}`);
   return { ...d, prefixlen: found.prefixlen };
 }

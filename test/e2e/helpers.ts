@@ -210,11 +210,14 @@ export const ANSI = /\x1b\[[0-9;]*m/;
  * Runs argv under strace (following children) and returns the command's
  * result plus the syscalls that reach the kernel's networking: socket(),
  * ioctl() and sendmsg()/sendto().  Used to check "nothing was sent".
+ * With `netns`, strace itself runs in that namespace (`ip netns exec`):
+ * it decodes netlink messages only on sockets of its own namespace.
  */
-export function traced(argv: readonly string[], opts: RunOpts = {}): Result & { calls: string[] } {
+export function traced(argv: readonly string[], opts: RunOpts & { netns?: string } = {}): Result & { calls: string[] } {
   const log = path.join(fs.mkdtempSync('/tmp/vnet-e2e-strace-'), 'log');
+  const inNs = opts.netns === undefined ? [] : [IP, 'netns', 'exec', opts.netns];
   const r = run(
-    [STRACE, '-f', '--seccomp-bpf', '-qq', '-o', log, '-e', 'trace=socket,ioctl,sendmsg,sendto', '--', ...argv],
+    [...inNs, STRACE, '-f', '--seccomp-bpf', '-qq', '-o', log, '-e', 'trace=socket,ioctl,sendmsg,sendto', '--', ...argv],
     { ...opts, timeout: opts.timeout ?? 60000 },
   );
   const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') : [];

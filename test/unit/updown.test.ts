@@ -247,7 +247,7 @@ describe("vnet-up: ifconfig's other words", () => {
     expect(r2.stderr).toMatch(/^vnet-up: there are 2 vnet devices \(vtest, vtest2\): say which one\n/);
   });
 
-  test('in a namespace of many interfaces, the kernel is asked for the vnet links only (as vnetconfig)', async () => {
+  test('in a namespace of many interfaces, the kernel is asked for the vnet links and their addresses only (as vnetconfig)', async () => {
     const k = kernel();
     for (let i = 0; i < 50; i++) k.addDevice(`veth${i}`);
     k.addAddress('vnet0', { family: 'inet6', local: '2001:db8::3', prefixlen: 64 });
@@ -258,6 +258,9 @@ describe("vnet-up: ifconfig's other words", () => {
     const dumps = k.kernelCalls('dumpLinks');
     expect(dumps.length).toBeGreaterThan(0);
     expect(dumps.map((c) => c.args)).toEqual(dumps.map(() => ['vnet']));
+    // the IPv6 del's prefix, then the display: each from vnet0's addresses alone
+    const addrs = k.kernelCalls('dumpAddresses');
+    expect(addrs.map((c) => c.args)).toEqual([[k.device('vnet0').ifindex], [k.device('vnet0').ifindex]]);
   });
 });
 

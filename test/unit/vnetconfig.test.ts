@@ -185,6 +185,31 @@ describe('vnetconfig', () => {
     expect(r.stderr).toBe('');
   });
 
+  test("one device: its addresses from a dump the kernel filters by its ifindex; several: one whole dump", async () => {
+    const k = kernel();
+    for (let i = 0; i < 50; i++) k.addDevice(`dummy${i}`, { flags: IFF_UP });
+    k.clearCalls();
+    expect((await runCmd(run, ['vnet0'], k)).code).toBe(0);
+    expect(k.kernelCalls('dumpAddresses').map((c) => c.args)).toEqual([[k.device('vnet0').ifindex]]);
+    k.clearCalls();
+    expect((await runCmd(run, ['-a'], k)).code).toBe(0);
+    expect(k.kernelCalls('dumpAddresses').map((c) => c.args)).toEqual([[]]);
+  });
+
+  test('the named device deleted between the link and address dumps → 3, no such device', async () => {
+    const k = kernel();
+    const ifindex = k.device('vnet1').ifindex;
+    const orig = k.dumpLinks.bind(k);
+    k.dumpLinks = (kind?: string) => {
+      const out = orig(kind);
+      if (kind === 'vnet') k.removeDevice('vnet1');
+      return out;
+    };
+    const r = await runCmd(run, ['vnet1'], k);
+    expect(r).toEqual({ code: 3, stdout: '', stderr: 'vnetconfig: vnet1: no such device\n' });
+    expect(k.kernelCalls('dumpAddresses').map((c) => c.args)).toEqual([[ifindex]]);
+  });
+
   test('not a vnet device → 3', async () => {
     const r = await runCmd(run, ['eth0'], kernel());
     expect(r).toEqual({ code: 3, stdout: '', stderr: "vnetconfig: eth0: not a vnet device (its driver is 'e1000')\n" });
