@@ -4,7 +4,7 @@
  * module (bench/lib/wall.js: alternating rounds, median of REPS runs per
  * round), next to `node -e 0` and `ip link show`; and `vnetconfig -a` in
  * a namespace with 10 interfaces against one with 1000 (1 vnet device,
- * the rest dummies).
+ * the rest dummies, all up).
  */
 const path = require('node:path');
 
@@ -45,15 +45,23 @@ function setup() {
   waitFor(() => sh('cat', '/sys/class/net/vnet0/operstate').trim() === 'up');
 }
 
-/** A namespace NAME with `total` interfaces besides lo: 1 vnet device, the rest dummies. */
+/**
+ * A namespace NAME with `total` interfaces besides lo, all up: 1 vnet
+ * device with an IPv4 address, the rest dummies, each with the IPv6
+ * link-local address the kernel gives it.
+ */
 function crowd(name, total) {
   quiet('ip', 'netns', 'del', name);
   sh('ip', 'netns', 'add', name);
-  const lines = ['link add vs0 type vnet'];
-  for (let i = 1; i < total; i++) lines.push(`link add d${i} type dummy`);
+  const lines = ['link add vs0 type vnet', 'addr add 10.9.0.1/24 dev vs0', 'link set vs0 up'];
+  for (let i = 1; i < total; i++) lines.push(`link add d${i} type dummy`, `link set d${i} up`);
   ipBatch(lines, name);
-  const n = sh('ip', '-n', name, '-o', 'link', 'show').trim().split('\n').length - 1; // without lo
-  if (n !== total) throw new Error(`${name}: ${n} interfaces, wanted ${total}`);
+  const up = sh('ip', '-n', name, '-o', 'link', 'show', 'up').trim().split('\n');
+  const n = up.filter((l) => !/^\d+: lo:/.test(l)).length; // lo is down in a new namespace
+  if (n !== total) throw new Error(`${name}: ${n} interfaces up, wanted ${total}`);
+  // dummies are NOARP: no DAD, their link-local addresses come at once
+  const ll = () => sh('ip', '-n', name, '-o', '-6', 'addr', 'show', 'scope', 'link').trim().split('\n').filter(Boolean).length;
+  if (!waitFor(() => ll() >= total - 1)) throw new Error(`${name}: ${ll()} IPv6 link-local addresses, wanted ${total - 1}`);
 }
 
 function cli(_b, { rounds, reps, crowdSize }) {

@@ -121,12 +121,14 @@ function notes(recs, env) {
       'is the one it disturbed least); the figure is the median of the per-round figures, the ratio the median of the per-round ratios. ' +
       'The commands run as installed: `bin/` shims, each loading its command\'s bundle (`dist/bundle/`, esbuild) with its V8 code cache.',
     crowdMethod:
-      'One vnet device (down) and 9 or 999 dummy interfaces, made by `ip -batch` in a namespace of their own, all down and so without addresses: ' +
-      'the link dump asks the kernel for the vnet links only, and the address dump, which is not filtered, finds no address. ' +
-      'With the 1000 interfaces up, each with its IPv6 link-local address, the address dump carries 1000 addresses: measured apart in a 7.2.13 guest ' +
-      'on 2026-12-06 (10 runs each, medians, from the process start), `vnetconfig vnet9` there took 523 ms against 476 ms for vnetconfig vnet0 in the ' +
-      "lab's own few interfaces, and `vnet-up vnet9` 543 against 472. Until 2026-12-06 vnet-up also dumped every link: in a 6.1 guest with the 1000 " +
-      'interfaces down it took 866 ms before that change and 607 after (15 runs each, medians).',
+      'One vnet device with an IPv4 address and 9 or 999 dummy interfaces, made by `ip -batch` in a namespace of their own, all up, each dummy with ' +
+      'the IPv6 link-local address the kernel gives it. The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND), the address dump for the ' +
+      'addresses of the one vnet device (ifa_index under NETLINK_GET_STRICT_CHK; with several vnet devices to show it is one dump of every address). ' +
+      'Before the address dump was filtered (2026-12-06), in a 6.1 guest, 1000 interfaces up, 12 interleaved runs each timed from the process start: ' +
+      '`vnetconfig vnet9` 447 ms unfiltered against 412 filtered, `vnetconfig -a` 450 against 404, `vnet-up vnet9` 445 against 414 (medians of the ' +
+      'paired differences 36 to 38 ms); `vnetconfig vnet0` in the lab\'s few interfaces 428 against 398 (paired median 15 ms, quartiles -18 and 29: ' +
+      'within the spread). Before vnet-up\'s own link dump was filtered (the same day), in a 6.1 guest with the 1000 interfaces down, it took 866 ms, ' +
+      'and 607 after (15 runs each, medians).',
     memoryMethod:
       `Kernel memory: ${env.counts.devices} devices created at once (\`ip -batch\`) in a fresh namespace, /proc/meminfo before and after ` +
       '(Slab + Percpu + VmallocUsed + KernelStack + PageTables, and MemFree as a cross-check), divided by their number; vnet devices against dummy devices ' +
@@ -206,7 +208,7 @@ function notes(recs, env) {
       'replaces Node\'s own start-up snapshot), and in the guest within the bin\'s spread (356 to 590 ms against 476 to 610, 4 rounds): not done.',
     crowd:
       'The link dump asks the kernel for the vnet links only (IFLA_INFO_KIND, as `ip link show type vnet`), but the kernel still walks every device of the ' +
-      'namespace for it, and the address dump (every address of every interface) still grows with the namespace.',
+      'namespace for it; the address dump is of the vnet device alone.',
     'drop-3sigma': 'A z beyond 3 happens about 3 times in 1000 settings by chance; a repeat shows whether it is the generator.',
     'time-edges':
       `Edges are seen only at frames: a gap between frames of up to ${gaps ?? '?'} µs was measured` +
