@@ -49,6 +49,11 @@ timed_run() {
 # --- time 300 700 over ~3 s: ~30% passed
 timed_run 300 10000 "$VNET_IOCTL" vnet0 set veth0 time 300 700
 check_range "time 300 700: passed share ~30% (15..45%)" 45 135 "$T_TX"
+# the relay window opens again every period: 3 s of frames meet 3 or 4
+# relay windows (by where the SET's phase falls), in at most 4 runs of
+# passed frames; a sender stall may swallow one
+T_RUNS=$(kv ranges "$R" | tr ',' '\n' | grep -c .)
+check_range "time 300 700: the relay window opens again each period (runs of passed frames)" 2 4 "$T_RUNS"
 run "$VNET_IOCTL" vnet0 get
 check_eq "GET time mode" 2 "$(kv mode)"
 check_eq "GET on 300" 300 "$(kv arg1)"
@@ -57,6 +62,8 @@ check_eq "GET off 700" 700 "$(kv arg2)"
 # --- the same through netlink, the other way round: 700 on, 300 off
 timed_run 300 10000 "$VNET_GENL" set vnet0 mode=time arg1=700 arg2=300
 check_range "time 700 300: passed share ~70% (55..85%)" 165 255 "$T_TX"
+T_RUNS=$(kv ranges "$R" | tr ',' '\n' | grep -c .)
+check_range "time 700 300: the relay window opens again each period (runs of passed frames)" 2 4 "$T_RUNS"
 
 # --- the phase starts ON at the SET: a long ON window passes everything
 timed_run 100 1000 "$VNET_GENL" set vnet0 mode=time arg1=600000 arg2=1
