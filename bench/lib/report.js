@@ -75,6 +75,17 @@ plot "${dat}" using (($2)/2):1:(0):2:($1-0.35):($1+0.35):($6 > 0.5 ? 0x4a90d9 : 
 }
 
 /** docs/performance.md. */
+/**
+ * How far a missed goal is from its bound, in % (to a tenth under 1 %: a
+ * median that rounds to the bound, 0.966 against 0.97, is not "0 % short"),
+ * and the median itself to 4 places.
+ */
+function missedBy(g) {
+  const pct = g.max !== undefined ? (g.ratio.median / g.max - 1) * 100 : (1 - g.ratio.median / g.min) * 100;
+  const by = pct < 0.1 ? 'less than 0.1' : pct.toFixed(pct < 1 ? 1 : 0);
+  return `${by} % ${g.max !== undefined ? 'over' : 'short'} (median ${g.ratio.median.toFixed(4)})`;
+}
+
 function markdown({ goals, tables, env, notes, plotFile, commit, command, date, host, load }) {
   const out = [];
   out.push('# Performance');
@@ -119,8 +130,7 @@ function markdown({ goals, tables, env, notes, plotFile, commit, command, date, 
   if (missed.length) {
     out.push('### Missed goals: by how much, and what bounds them', '');
     for (const g of missed) {
-      const by = g.max !== undefined ? `${((g.ratio.median / g.max - 1) * 100).toFixed(0)} % over` : `${((1 - g.ratio.median / g.min) * 100).toFixed(0)} % short`;
-      out.push(`- **${g.what}**: ${fmtRatio(g.ratio)} against ${g.goalText}, ${by}. ${notes[g.id] ?? notes[g.id.replace(/-\d+$/, '')] ?? ''}`.trim());
+      out.push(`- **${g.what}**: ${fmtRatio(g.ratio)} against ${g.goalText}, ${missedBy(g)}. ${notes[g.id] ?? notes[g.id.replace(/-\d+$/, '')] ?? ''}`.trim());
     }
     out.push('');
   }
@@ -250,4 +260,4 @@ function markdown({ goals, tables, env, notes, plotFile, commit, command, date, 
   return out.join('\n');
 }
 
-module.exports = { goalsText, markdown, plot, mdTable };
+module.exports = { goalsText, markdown, missedBy, plot, mdTable };

@@ -11,6 +11,7 @@ const stats = require(path.join(ROOT, 'bench', 'lib', 'stats.js'));
 const { analyze } = require(path.join(ROOT, 'bench', 'lib', 'analyze.js'));
 const { checks } = require(path.join(ROOT, 'bench', 'lib', 'checks.js'));
 const { notes } = require(path.join(ROOT, 'bench', 'lib', 'notes.js'));
+const { missedBy } = require(path.join(ROOT, 'bench', 'lib', 'report.js'));
 const { PATHS, SCALING_PATHS } = require(path.join(ROOT, 'bench', 'guest', 'datapath.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -109,6 +110,13 @@ describe('bench arithmetic', () => {
       notes([...run(3), { case: 'cli', where: 'guest', name: 'vnet-monitor --version', anchor: false, ms: [ms, ms, ms] }], { counts: {} })['cli-guest'];
     expect(withVersion(360)).toContain('With --version at 1.20 (1.20–1.20)× here, 1.3 × node -e 0 leaves a real call 30 ms for its own work');
     expect(withVersion(400)).toContain('With --version at 1.33 (1.33–1.33)× here, a command that does nothing is already over 1.3 × node -e 0');
+  });
+
+  test('a miss that rounds to its bound says by how much to a tenth of a percent', () => {
+    expect(missedBy({ min: 0.97, ratio: { median: 0.9664 } })).toBe('0.4 % short (median 0.9664)');
+    expect(missedBy({ min: 0.97, ratio: { median: 0.96996 } })).toBe('less than 0.1 % short (median 0.9700)');
+    expect(missedBy({ min: 0.97, ratio: { median: 0.94 } })).toBe('3 % short (median 0.9400)');
+    expect(missedBy({ max: 1.3, ratio: { median: 1.46 } })).toBe('12 % over (median 1.4600)');
   });
 
   test('a misplaced time-mode frame fails the edge goal, whatever the error', () => {
